@@ -1,0 +1,64 @@
+"""`ai-costs presets list | show NAME | path`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+
+from ai_costs.cli._errors import handles_errors
+from ai_costs.cli._options import FormatOpt, PresetsDirOpt
+from ai_costs.render import OutputFormat
+
+presets_app = typer.Typer(help="Shipped and user scenarios.", no_args_is_help=True)
+
+
+@presets_app.command("list")
+@handles_errors("presets")
+def list_(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None) -> None:
+    """List every scenario on the search path, with its kind and where it was found.
+
+    Example: ai-costs presets list
+    """
+    from ai_costs.presets import list_presets
+
+    presets = list_presets(presets_dir or [])
+    if fmt is OutputFormat.json:
+        rows = [
+            {"name": p.name, "kind": p.kind, "description": p.description, "origin": p.origin, "path": str(p.path)}
+            for p in presets
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    from ai_costs.render.catalog import print_rows
+
+    print_rows(
+        "Presets (`ai-costs <kind> NAME` runs one)",
+        ["name", "kind", "origin", "description"],
+        [[p.name, p.kind, p.origin, p.description] for p in presets],
+    )
+
+
+@presets_app.command("show")
+@handles_errors("presets")
+def show(name: str = typer.Argument(..., help="Preset name or path."), presets_dir: PresetsDirOpt = None) -> None:
+    """Print a preset's YAML.
+
+    Example: ai-costs presets show llama-3.1-405b
+    """
+    from ai_costs.presets import resolve
+
+    sys.stdout.write(resolve(name, presets_dir or []).read_text(encoding="utf-8"))
+
+
+@presets_app.command("path")
+def path(presets_dir: PresetsDirOpt = None) -> None:
+    """Print the directories searched for preset names, first match wins.
+
+    Example: ai-costs presets path
+    """
+    from ai_costs.presets import search_path
+
+    for directory, origin in search_path(presets_dir or []):
+        typer.echo(f"{directory}\t{origin}{'' if directory.is_dir() else ' (missing)'}")

@@ -1,0 +1,37 @@
+"""Engine defaults. Each value's reason and source is in docs/explanation/methodology.md.
+
+The MFU defaults are calibrated on shared/reference/calibration_training.csv (see
+docs/validation.md for estimate vs reported on every run).
+"""
+
+from __future__ import annotations
+
+DEFAULT_GPU = "h100-sxm"  # the most common training accelerator in the calibration runs
+DEFAULT_TRAIN_PRECISION = "bf16"
+
+# Model FLOPs utilization of a dense model trained in BF16/FP16, measured against the dense peak and
+# the wall-clock GPU-hours a run reports (so it absorbs restarts and stragglers). Implied values of
+# the calibration runs: BLOOM-176B 0.32, MPT-7B 0.36, Llama-3.1-405B 0.35 (0.32-0.37).
+DENSE_MFU = 0.36
+DENSE_MFU_RANGE = (0.32, 0.37)
+# FP8/FP4 peaks are 2x/4x BF16, but end-to-end speed-ups of FP8 training are ~1.3-1.4x (attention,
+# norms, communication stay in higher precision), so utilization of the FP8 peak is ~0.7 of BF16's.
+LOW_PRECISION_MFU_FACTOR = {"fp8": 0.7, "fp4": 0.7 * 0.5}
+# Mixture-of-experts: all-to-all token routing and smaller expert GEMMs. Fitted so that
+# DeepSeek-V3 (FP8, 2,048 H800) lands on its reported 2.664M pre-training GPU-hours.
+MOE_MFU_FACTOR = 0.72
+
+CHINCHILLA_TOKENS_PER_PARAM = 20.0  # Hoffmann et al. 2022, compute-optimal tokens per parameter
+
+# Memory fit (training)
+ADAM_MIXED_PRECISION_BYTES_PER_PARAM = 16.0  # bf16 weights 2 + grads 2 + fp32 master 4 + Adam m, v 8
+LORA_FROZEN_BYTES_PER_PARAM = {"lora": 2.0, "qlora": 0.5 + 0.127 / 8}  # bf16; NF4 + double-quant consts
+LORA_TRAINABLE_FRACTION = 0.005  # rank-16 adapters on every projection of Llama-3-8B: 42M / 8.0B
+USABLE_MEMORY_FRACTION = 0.9  # runtime context, communication buffers, allocator fragmentation
+ACTIVATION_CHECKPOINT_BYTES_PER_ELEMENT = 2.0  # bf16 layer inputs kept under full recomputation
+LAYER_WORKING_SET_BYTES_PER_ELEMENT = 34.0  # Korthikanti et al. 2022: 34*s*h bytes per layer
+DEFAULT_SEQ_LEN = 4096  # used for activations/attention when neither scenario nor catalog gives one
+MAX_TENSOR_PARALLEL = 8  # one NVLink/scale-up domain
+
+# Owned hardware
+DEFAULT_LIFETIME_YEARS = 5.0

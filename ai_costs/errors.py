@@ -1,0 +1,59 @@
+"""Exit codes and the domain errors the CLI turns into messages (one place, STYLE.md practice 11)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from difflib import get_close_matches
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The documented exit-status contract (docs/reference/exit-codes.md)."""
+
+    OK = 0
+    CHECK_FAILED = 1  # over a --max limit or a failing budget line
+    ERROR = 2  # invalid input or usage, and any internal error
+
+
+class AiCostsError(Exception):
+    """An error a user can cause and fix; printed as one message, never a traceback."""
+
+    exit_code: int = ExitCode.ERROR
+    code: str = "invalid_input"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class UnknownId(AiCostsError):
+    """An id that is not in a catalog or preset directory; suggests the nearest known ids."""
+
+    def __init__(self, what: str, given: str, known: Iterable[str], *, code: str = "unknown_id") -> None:
+        known = sorted(set(known))
+        near = suggest(given, known)
+        hint = f" Did you mean: {', '.join(near)}?" if near else ""
+        listing = "" if near else f" Known: {', '.join(known[:40])}{' ...' if len(known) > 40 else ''}."
+        super().__init__(f"unknown {what} {given!r}.{hint}{listing}", code=code)
+        self.suggestions = near
+
+
+class InvalidInput(AiCostsError):
+    """A value, combination of options, or file content that cannot be used."""
+
+
+class CatalogError(AiCostsError):
+    code = "catalog_error"
+
+
+def suggest(given: str, known: Iterable[str], n: int = 3) -> list[str]:
+    """Nearest known ids to `given` (difflib ratio), best first."""
+    known = list(known)
+    near = get_close_matches(given.lower(), known, n=n, cutoff=0.5)
+    if not near:
+        # Prefix/containment hits catch 'h100' -> 'h100-sxm', 'llama-405b' -> 'llama-3.1-405b'.
+        tokens = [t for t in given.lower().replace("_", "-").split("-") if t]
+        near = [k for k in known if tokens and all(t in k for t in tokens)][:n]
+    return near

@@ -1,0 +1,1 @@
+"""Data models: frozen dataclasses validated strictly with pydantic-core (no I/O here)."""

@@ -1,0 +1,260 @@
+"""Catalog entries: accelerators, model architectures, cloud offers, API prices, energy defaults.
+
+Every entry carries `source` and `as_of`. Field names carry their units.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, TypeVar
+
+from ai_costs.errors import CatalogError, UnknownId
+from ai_costs.models._schema import Fraction, PositiveFloat, PositiveInt
+
+Precision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4"]
+PricingKind = Literal["on-demand", "reserved-1y", "reserved-3y", "spot", "capacity-block", "assumed"]
+STALE_AFTER_DAYS = 548  # 18 months (DESIGN.md: entries older than this are flagged)
+
+
+def as_of_date(as_of: str) -> dt.date | None:
+    """Parse 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (the end of the period, to be generous)."""
+    parts = as_of.strip().split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else 12
+        day = int(parts[2][:2]) if len(parts) > 2 else 28
+        return dt.date(year, month, day)
+    except (ValueError, IndexError):
+        return None
+
+
+def is_stale(as_of: str, today: dt.date) -> bool:
+    date = as_of_date(as_of)
+    return date is not None and (today - date).days > STALE_AFTER_DAYS
+
+
+@dataclass(frozen=True, kw_only=True)
+class Accelerator:
+    """One accelerator (GPU, TPU, ...): dense peaks in TFLOP/s per precision, memory, power."""
+
+    id: str
+    name: str
+    vendor: Literal["nvidia", "amd", "intel", "google", "aws"]
+    memory_gb: PositiveFloat
+    memory_bandwidth_gb_per_s: PositiveFloat
+    peak_tflops: dict[Precision, PositiveFloat]
+    source: str
+    as_of: str
+    aliases: tuple[str, ...] = ()
+    tdp_watts: PositiveFloat | None = None
+    interconnect: str | None = None
+    interconnect_gb_per_s: PositiveFloat | None = None
+    launch: str | None = None
+    purchase_usd: PositiveFloat | None = None
+    purchase_source: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelSpec:
+    """A model architecture: parameter counts and the shapes that set FLOPs and KV-cache size."""
+
+    id: str
+    name: str
+    family: str
+    total_params: PositiveFloat
+    active_params: PositiveFloat
+    layers: PositiveInt
+    hidden_size: PositiveInt
+    heads: PositiveInt
+    kv_heads: PositiveInt
+    head_dim: PositiveInt
+    ffn_size: PositiveInt
+    vocab_size: PositiveInt
+    context_length: PositiveInt
+    source: str
+    as_of: str
+    aliases: tuple[str, ...] = ()
+    train_seq_len: PositiveInt | None = None
+    training_tokens: PositiveFloat | None = None
+    experts: PositiveInt | None = None
+    experts_per_token: PositiveInt | None = None
+    kv_cache_dim_per_layer: PositiveInt | None = None
+    note: str | None = None
+
+    @property
+    def is_moe(self) -> bool:
+        return self.active_params < self.total_params * 0.95
+
+    @property
+    def kv_elements_per_token_per_layer(self) -> int:
+        """K and V elements cached per token per layer (GQA-aware; MLA via the override)."""
+        return self.kv_cache_dim_per_layer or 2 * self.kv_heads * self.head_dim
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloudOffer:
+    """A rental price for one accelerator from one provider under one commitment."""
+
+    provider: str
+    accelerator: str
+    pricing: PricingKind
+    usd_per_gpu_hour: PositiveFloat
+    source: str
+    as_of: str
+    instance: str | None = None
+    gpus_per_instance: PositiveInt | None = None
+    region: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApiPrice:
+    """Per-token prices of a hosted model API, in USD per million tokens."""
+
+    id: str
+    provider: str
+    name: str
+    usd_per_million_input_tokens: PositiveFloat
+    usd_per_million_output_tokens: PositiveFloat
+    source: str
+    as_of: str
+    aliases: tuple[str, ...] = ()
+    usd_per_million_cached_input_tokens: PositiveFloat | None = None
+    usd_per_million_cache_write_tokens: PositiveFloat | None = None
+    batch_discount: Fraction | None = None
+    long_context_threshold_tokens: PositiveInt | None = None
+    long_context_usd_per_million_input_tokens: PositiveFloat | None = None
+    long_context_usd_per_million_output_tokens: PositiveFloat | None = None
+    reasoning: bool = False
+    status: Literal["active", "legacy", "retired", "superseded"] = "active"
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnergyValue:
+    """A sourced energy figure (PUE, $/kWh, gCO2/kWh, power fractions)."""
+
+    id: str
+    value: PositiveFloat
+    unit: str
+    source: str
+    as_of: str
+    reason: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AcceleratorFile:
+    version: Literal[1]
+    accelerators: tuple[Accelerator, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelFile:
+    version: Literal[1]
+    models: tuple[ModelSpec, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloudFile:
+    version: Literal[1]
+    offers: tuple[CloudOffer, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApiFile:
+    version: Literal[1]
+    apis: tuple[ApiPrice, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnergyFile:
+    version: Literal[1]
+    defaults: tuple[EnergyValue, ...]
+    references: tuple[EnergyValue, ...] = field(default=())
+
+
+SECTIONS = ("gpus", "models", "clouds", "apis", "energy")
+
+
+class Catalog:
+    """All catalog data, each section loaded on first use through `load_section`.
+
+    The loader is injected (ai_costs.catalog.load_catalog reads the bundled YAML and any override
+    files), so this class and the engine that uses it never touch the file system.
+    """
+
+    def __init__(self, load_section: Callable[[str], Any]) -> None:
+        self._load_section = load_section
+        self._cache: dict[str, Any] = {}
+
+    def _section(self, name: str) -> Any:
+        if name not in self._cache:
+            self._cache[name] = self._load_section(name)
+        return self._cache[name]
+
+    # -- collections -------------------------------------------------------------------------
+    @property
+    def accelerators(self) -> tuple[Accelerator, ...]:
+        return tuple(self._section("gpus").accelerators)
+
+    @property
+    def models(self) -> tuple[ModelSpec, ...]:
+        return tuple(self._section("models").models)
+
+    @property
+    def offers(self) -> tuple[CloudOffer, ...]:
+        return tuple(self._section("clouds").offers)
+
+    @property
+    def apis(self) -> tuple[ApiPrice, ...]:
+        return tuple(self._section("apis").apis)
+
+    @property
+    def energy(self) -> EnergyFile:
+        return self._section("energy")  # type: ignore[no-any-return]
+
+    # -- lookups with suggestions ------------------------------------------------------------
+    def accelerator(self, id_: str) -> Accelerator:
+        return _lookup(self.accelerators, id_, "accelerator (--gpu)", "unknown_gpu")
+
+    def model(self, id_: str) -> ModelSpec:
+        return _lookup(self.models, id_, "model (--model)", "unknown_model")
+
+    def api(self, id_: str) -> ApiPrice:
+        return _lookup(self.apis, id_, "API model (--api)", "unknown_api")
+
+    def energy_default(self, id_: str) -> EnergyValue:
+        for value in self.energy.defaults:
+            if value.id == id_:
+                return value
+        raise CatalogError(f"energy catalog has no default {id_!r}")
+
+    def offers_for(self, accelerator_id: str) -> list[CloudOffer]:
+        return [o for o in self.offers if o.accelerator == accelerator_id]
+
+    def providers(self) -> list[str]:
+        return sorted({o.provider for o in self.offers})
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+E = TypeVar("E", bound=_HasId)
+
+
+def _lookup(entries: tuple[E, ...], id_: str, what: str, code: str) -> E:
+    key = id_.strip().lower()
+    for entry in entries:
+        if entry.id == key or key in entry.aliases:
+            return entry
+    known = [e.id for e in entries] + [a for e in entries for a in e.aliases]
+    raise UnknownId(what, id_, known, code=code)

@@ -1,0 +1,63 @@
+"""Results: cost lines, sources and the report every estimating command returns."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CostLine:
+    """One cost component: quantity x usd_per_unit = usd. `assumption` marks figures resting on a
+    default (MFU, utilization, tokens per request...) rather than on the user's own numbers."""
+
+    name: str
+    quantity: float
+    unit: str
+    usd_per_unit: float | None
+    usd: float | None
+    assumption: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceRef:
+    """A catalog entry the estimate used, with its provenance and whether it is over 18 months old."""
+
+    kind: str
+    id: str
+    source: str
+    as_of: str
+    stale: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report:
+    """The result of an estimating command, serialised as the versioned JSON envelope."""
+
+    command: str
+    inputs: dict[str, Any]
+    summary: dict[str, float | int | str | None]
+    line_items: tuple[CostLine, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict)
+    schema_version: str = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document: unrounded numbers, keys in contract order."""
+        return {
+            "schema_version": self.schema_version,
+            "command": self.command,
+            "status": "ok",
+            "inputs": self.inputs,
+            "summary": self.summary,
+            "line_items": [dataclasses.asdict(line) for line in self.line_items],
+            "assumptions": list(self.assumptions),
+            "warnings": list(self.warnings),
+            "sources": [dataclasses.asdict(s) for s in self.sources],
+            "detail": self.detail,
+        }

@@ -1,0 +1,107 @@
+"""Scenarios: what a user asks to estimate, from a YAML file, flags, or both.
+
+Field names match the command-line options in snake_case (`--gpu-hours` is `gpu_hours:`).
+Unset fields are None; the engine resolves defaults and reports every one in `inputs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Annotated, Literal
+
+from ai_costs.errors import InvalidInput
+from ai_costs.models._schema import QUANTITY, Bounds, Fraction, PositiveFloat, PositiveInt
+
+Multiplier = Annotated[float, Bounds(ge=1), QUANTITY]  # >= 1: overhead on top of the final run
+
+TrainPrecision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "fp4"]
+Method = Literal["pretrain", "full", "lora", "qlora"]
+Pricing = Literal["on-demand", "reserved-1y", "reserved-3y", "spot", "capacity-block", "assumed", "owned"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainScenario:
+    """A pre-training or fine-tuning run. Exactly one compute source: params x tokens, flops, gpu_hours."""
+
+    kind: Literal["train"] = "train"
+    version: Literal[1] = 1
+    description: str | None = None
+    note: str | None = None
+    # what is trained
+    model: str | None = None
+    params: PositiveFloat | None = None
+    active_params: PositiveFloat | None = None
+    tokens: PositiveFloat | Literal["chinchilla"] | None = None
+    seq_len: PositiveInt | None = None
+    flops: PositiveFloat | None = None
+    gpu_hours: PositiveFloat | None = None
+    method: Method | None = None
+    epochs: PositiveFloat | None = None
+    # on what
+    gpu: str | None = None
+    gpus: PositiveInt | None = None
+    days: PositiveFloat | None = None
+    precision: TrainPrecision | None = None
+    mfu: Fraction | None = None
+    # pricing
+    usd_per_gpu_hour: PositiveFloat | None = None
+    cloud: str | None = None
+    pricing: Pricing | None = None
+    purchase_usd_per_gpu: PositiveFloat | None = None
+    lifetime_years: PositiveFloat | None = None
+    overhead: Multiplier | None = None
+    # energy
+    pue: PositiveFloat | None = None
+    usd_per_kwh: PositiveFloat | None = None
+    grid_gco2_per_kwh: PositiveFloat | None = None
+
+    def __post_init__(self) -> None:
+        check_exclusive(self, TRAIN_EXCLUSIVE)
+        if self.active_params is not None and self.params is not None and self.active_params > self.params:
+            raise InvalidInput("active_params cannot exceed params (active <= total for MoE models)")
+        if self.pricing == "owned" and (self.cloud or self.usd_per_gpu_hour):
+            raise InvalidInput("pricing 'owned' cannot be combined with cloud or usd_per_gpu_hour")
+        if self.purchase_usd_per_gpu is not None and self.pricing not in (None, "owned"):
+            raise InvalidInput("purchase_usd_per_gpu applies only with pricing 'owned'")
+
+
+# Groups of fields that contradict each other when two are set together. A flag given on the
+# command line clears its rivals from the scenario file (the flag wins); two rivals given in the
+# same place are an error.
+TRAIN_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (frozenset({"flops"}), frozenset({"gpu_hours", "tokens", "params", "active_params"})),
+    (frozenset({"gpu_hours"}), frozenset({"flops", "tokens", "params", "active_params"})),
+    (frozenset({"gpus"}), frozenset({"days"})),
+    (frozenset({"usd_per_gpu_hour"}), frozenset({"cloud", "pricing"})),
+)
+
+
+def check_exclusive(
+    obj: object, groups: tuple[tuple[frozenset[str], frozenset[str]], ...]
+) -> None:
+    for left, right in groups:
+        a = sorted(f for f in left if getattr(obj, f) is not None)
+        b = sorted(f for f in right if getattr(obj, f) is not None)
+        if a and b:
+            raise InvalidInput(
+                f"contradictory fields: {_names(a)} cannot be combined with {_names(b)}; give one"
+            )
+
+
+def _names(fields: list[str]) -> str:
+    return ", ".join(f"{f} (--{f.replace('_', '-')})" for f in fields)
+
+
+def rivals(field_name: str, groups: tuple[tuple[frozenset[str], frozenset[str]], ...]) -> set[str]:
+    """Fields that a value for `field_name` replaces when it comes from a flag."""
+    out: set[str] = set()
+    for left, right in groups:
+        if field_name in left:
+            out |= right
+        if field_name in right:
+            out |= left
+    return out
+
+
+def field_names(cls: type) -> list[str]:
+    return [f.name for f in fields(cls)]

@@ -1,0 +1,130 @@
+"""Find and load scenario files: shipped presets, the user's own, or any path.
+
+Lookup for a name (first match wins): each --presets-dir, each entry of AI_COSTS_PRESETS_DIR, the
+user dir ($XDG_CONFIG_HOME or ~/.config)/ai-costs/presets, then the presets shipped in the wheel.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ai_costs._yaml import load_yaml_file
+from ai_costs.catalog import user_dirs
+from ai_costs.errors import InvalidInput, UnknownId
+from ai_costs.models._schema import validate
+from ai_costs.models.scenario import rivals
+
+T = TypeVar("T")
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class PresetInfo:
+    name: str
+    kind: str
+    description: str
+    path: Path
+    origin: str  # 'bundled', 'user', or the directory it came from
+
+
+def bundled_dir() -> Path:
+    """Presets shipped in the wheel (ai_costs/_presets), or the repo's presets/ in a source checkout."""
+    shipped = Path(str(files("ai_costs") / "_presets"))
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parent.parent / "presets"
+
+
+def user_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "ai-costs" / "presets"
+
+
+def search_path(presets_dirs: Sequence[Path] = ()) -> list[tuple[Path, str]]:
+    """Directories searched for preset names, highest priority first, with their origin label."""
+    dirs = [(p, str(p)) for p in user_dirs(presets_dirs)]
+    return [*dirs, (user_dir(), "user"), (bundled_dir(), "bundled")]
+
+
+def _looks_like_path(ref: str) -> bool:
+    return ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref or Path(ref).is_file()
+
+
+def resolve(ref: str, presets_dirs: Sequence[Path] = ()) -> Path:
+    """A preset name or a path -> the scenario file."""
+    if _looks_like_path(ref):
+        path = Path(ref)
+        if not path.is_file():
+            raise InvalidInput(f"scenario file not found: {ref}", code="file_not_found")
+        return path
+    for directory, _ in search_path(presets_dirs):
+        for suffix in SUFFIXES:
+            candidate = directory / f"{ref}{suffix}"
+            if candidate.is_file():
+                return candidate
+    raise UnknownId("preset", ref, [p.name for p in list_presets(presets_dirs)], code="preset_not_found")
+
+
+def list_presets(presets_dirs: Sequence[Path] = ()) -> list[PresetInfo]:
+    """Every scenario file on the search path; a name found twice is listed where it wins."""
+    seen: dict[str, PresetInfo] = {}
+    for directory, origin in search_path(presets_dirs):
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            if path.suffix not in SUFFIXES or path.stem in seen:
+                continue
+            data = load_yaml_file(path)
+            if not isinstance(data, dict) or "kind" not in data:
+                continue  # catalog override files share the directory
+            seen[path.stem] = PresetInfo(
+                path.stem, str(data.get("kind")), str(data.get("description", "")).strip(), path, origin
+            )
+    return sorted(seen.values(), key=lambda p: (p.kind, p.name))
+
+
+def read_scenario_file(path: Path, kind: str) -> dict[str, Any]:
+    """The raw mapping of a scenario file, after checking it is a mapping of the expected kind."""
+    data = load_yaml_file(path)
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{path}: a scenario file is a mapping with kind, version and fields", code="invalid_preset")
+    found = data.get("kind")
+    if found != kind:
+        hint = f"; run it with `ai-costs {found} {path.stem}`" if found in {"train", "infer", "breakeven"} else ""
+        raise InvalidInput(f"{path}: kind is {found!r}, not {kind!r}{hint}", code="wrong_kind")
+    return data
+
+
+def build_scenario(
+    cls: type[T],
+    kind: str,
+    ref: str | None,
+    overrides: Mapping[str, Any],
+    *,
+    presets_dirs: Sequence[Path] = (),
+    flags: Mapping[str, str] | None = None,
+    exclusive: Any = (),
+) -> T:
+    """Scenario from a preset or file (optional) with command-line overrides applied on top.
+
+    An override replaces the file's value and clears the file's fields that contradict it (e.g.
+    `--days` clears a preset's `gpus`); contradictions among the overrides themselves are errors.
+    """
+    data: dict[str, Any] = {}
+    origin = "options"
+    if ref:
+        path = resolve(ref, presets_dirs)
+        data = read_scenario_file(path, kind)
+        origin = str(path)
+        for key in overrides:
+            for rival in rivals(key, exclusive):
+                data.pop(rival, None)
+    merged = {**data, **overrides}
+    # Name flags only for values that came from flags; a file's fields keep their own names.
+    given_flags = {k: v for k, v in (flags or {}).items() if k in overrides}
+    return validate(cls, merged, origin=origin, flags=given_flags)

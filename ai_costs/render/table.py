@@ -1,0 +1,132 @@
+"""Rich tables for people: readable at 80 columns, NO_COLOR and non-TTY aware (rich handles both)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from ai_costs.models.report import Report
+
+LABELS = {
+    "total_usd": "Total cost",
+    "compute_usd": "Compute cost",
+    "energy_usd": "Energy cost",
+    "gpu_hours": "Accelerator-hours",
+    "wall_clock_days": "Wall-clock",
+    "gpus": "Accelerators",
+    "training_flops": "Training FLOPs",
+    "mfu": "MFU",
+    "kwh": "Energy",
+    "co2_kg": "CO2",
+    "min_gpus_to_fit": "Fewest that fit",
+}
+
+
+def fmt_usd(value: float | None) -> str:
+    if value is None:
+        return "unpriced"
+    if value == 0:
+        return "$0"
+    if abs(value) >= 1e6:
+        return f"${value / 1e6:,.2f}M"
+    if abs(value) >= 100:
+        return f"${value:,.0f}"
+    if abs(value) >= 0.01:
+        return f"${value:,.2f}"
+    return f"${value:.3g}"
+
+
+def fmt_count(value: float) -> str:
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(value) >= limit:
+            return f"{value / limit:,.2f}{suffix}"
+    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
+
+
+def fmt_value(key: str, value: Any) -> str:
+    """Format a summary value by the unit in its key (the JSON keeps unrounded numbers)."""
+    if value is None:
+        return "unpriced" if key.endswith("usd") else "n/a"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return "n/a"
+    if key.endswith("_usd") or key.startswith("usd_"):
+        return fmt_usd(value)
+    if key == "mfu" or key in {"utilization", "inference_share"}:
+        return f"{value:.1%}"
+    if key.endswith("flops"):
+        return f"{value:.3g}"
+    if key.endswith("_days"):
+        return f"{value:,.1f} days"
+    if key.endswith("kwh") or key == "kwh":
+        return _energy(value)
+    if key.startswith("co2_kg"):
+        return f"{value / 1000:,.1f} t" if value >= 1000 else f"{value:,.1f} kg"
+    if key.endswith("seconds"):
+        return f"{value * 1000:,.0f} ms" if value < 1 else f"{value:,.2f} s"
+    return fmt_count(value)
+
+
+def _energy(kwh: float) -> str:
+    if kwh >= 1e6:
+        return f"{kwh / 1e6:,.2f} GWh"
+    if kwh >= 1e3:
+        return f"{kwh / 1e3:,.1f} MWh"
+    return f"{kwh:,.1f} kWh"
+
+
+def _title(report: Report) -> str:
+    i = report.inputs
+    if report.command == "train":
+        what = i.get("model") or (f"{fmt_count(i['params'])} params" if i.get("params") else "training run")
+        count = f"{i['gpus']:,} x " if i.get("gpus") else ""
+        return f"Training estimate: {what} ({i.get('method')}) on {count}{i.get('gpu')}"
+    return f"{report.command} estimate"
+
+
+def summary_table(report: Report) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_header=False)
+    table.add_column("metric", style="bold")
+    table.add_column("value", justify="right")
+    for key, value in report.summary.items():
+        table.add_row(LABELS.get(key, key.replace("_", " ")), fmt_value(key, value))
+    return table
+
+
+def lines_table(report: Report) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title="Cost lines (* = rests on an assumption)", title_justify="left")
+    table.add_column("item", overflow="fold")
+    table.add_column("quantity", justify="right")
+    table.add_column("unit price", justify="right")
+    table.add_column("cost", justify="right")
+    for line in report.line_items:
+        unit_price = "n/a" if line.usd_per_unit is None else f"{fmt_usd(line.usd_per_unit)}/{line.unit}"
+        table.add_row(
+            line.name + (" *" if line.assumption else ""),
+            f"{fmt_count(line.quantity)} {line.unit}",
+            unit_price,
+            fmt_usd(line.usd),
+        )
+    return table
+
+
+def print_report(report: Report, console: Console | None = None) -> None:
+    console = console or Console(highlight=False)
+    console.print(_title(report), style="bold")
+    console.print(summary_table(report))
+    if report.line_items:
+        console.print(lines_table(report))
+    if report.assumptions:
+        console.print("[bold]Assumptions[/bold]")
+        for text in report.assumptions:
+            console.print(f"  - {text}", markup=False)
+    if report.sources:
+        dates = sorted({s.as_of for s in report.sources})
+        console.print(
+            f"\nSources as of {dates[0]} to {dates[-1]}; `--format json` lists each one.", style="dim"
+        )

@@ -1,0 +1,75 @@
+"""Start-up benchmark: median wall time of an ai-costs JSON run / that of importing its stack.
+
+The baseline is `python -c "import typer, pydantic, yaml"` (DESIGN.md quality bar). Runs are
+interleaved (baseline, command, baseline, command, ...) so machine noise hits both alike.
+
+    python bench/startup.py                    # every case, 21 rounds
+    python bench/startup.py --rounds 41 --case train-preset
+
+Exit status 1 when a case exceeds its limit, so CI can run it as a check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASELINE = [sys.executable, "-c", "import typer, pydantic, yaml"]
+# (name, arguments, limit) - limits from the issues: 1.3 for one estimate.
+CASES: list[tuple[str, list[str], float]] = [
+    ("train-preset", ["train", "llama-3.1-405b", "--format", "json"], 1.3),
+    ("train-flags", ["train", "--params", "405B", "--tokens", "15.6T", "--gpu", "h100-sxm",
+                     "--gpus", "16384", "--format", "json"], 1.3),
+]
+
+
+def command() -> list[str]:
+    script = Path(sys.executable).parent / "ai-costs"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("ai-costs")
+    return [found] if found else [sys.executable, "-m", "ai_costs"]
+
+
+def timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def measure(argv: list[str], rounds: int) -> tuple[float, float]:
+    for _ in range(3):  # warm the page cache and .pyc files
+        timed(BASELINE)
+        timed(argv)
+    base, cmd = [], []
+    for _ in range(rounds):
+        base.append(timed(BASELINE))
+        cmd.append(timed(argv))
+    return statistics.median(base), statistics.median(cmd)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=21)
+    parser.add_argument("--case", action="append", help="run only these cases")
+    args = parser.parse_args()
+    failed = False
+    print(f"{'case':<16} {'baseline ms':>12} {'ai-costs ms':>12} {'ratio':>7} {'limit':>6}")
+    for name, extra, limit in CASES:
+        if args.case and name not in args.case:
+            continue
+        base, cmd = measure([*command(), *extra], args.rounds)
+        ratio = cmd / base
+        failed |= ratio > limit
+        print(f"{name:<16} {base * 1000:>12.1f} {cmd * 1000:>12.1f} {ratio:>7.2f} {limit:>6.1f}"
+              f"{'  OVER' if ratio > limit else ''}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
