@@ -8,6 +8,7 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ai_costs.models.report import Report
 
@@ -93,8 +94,12 @@ def summary_table(report: Report) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_header=False)
     table.add_column("metric", style="bold")
     table.add_column("value", justify="right")
+    rented = report.inputs.get("pricing") not in (None, "owned")
     for key, value in report.summary.items():
-        table.add_row(LABELS.get(key, key.replace("_", " ")), fmt_value(key, value))
+        shown = fmt_value(key, value)
+        if key == "energy_usd" and value == 0 and rented:
+            shown = "in the rental price"
+        table.add_row(LABELS.get(key, key.replace("_", " ")), shown)
     return table
 
 
@@ -123,8 +128,12 @@ def print_report(report: Report, console: Console | None = None) -> None:
         console.print(lines_table(report))
     if report.assumptions:
         console.print("[bold]Assumptions[/bold]")
+        bullets = Table.grid(padding=(0, 1))
+        bullets.add_column(width=3, justify="right")
+        bullets.add_column(overflow="fold")
         for text in report.assumptions:
-            console.print(f"  - {text}", markup=False)
+            bullets.add_row("-", Text(text))
+        console.print(bullets)
     if report.sources:
         dates = sorted({s.as_of for s in report.sources})
         console.print(
