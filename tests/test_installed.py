@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,10 @@ def test_python_dash_m(tmp_path: Path, args: list[str]) -> None:
 
     proc = subprocess.run([sys.executable, "-m", "ai_costs", *args], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout
+
+
+@pytest.mark.skipif(os.environ.get("CI") != "true", reason="CI installs the wheel; a dev checkout may be editable")
+def test_ci_tests_the_installed_wheel_not_the_source_tree() -> None:
+    import ai_costs
+
+    assert "site-packages" in ai_costs.__file__, ai_costs.__file__

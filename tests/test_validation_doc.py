@@ -1,0 +1,64 @@
+"""docs/validation.md: the estimate-vs-reported tables are regenerated from the engine and checked.
+
+Regenerate with AI_COSTS_UPDATE_DOCS=1 pytest tests/test_validation_doc.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from conftest import DATA, invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "validation.md"
+UPDATE = os.environ.get("AI_COSTS_UPDATE_DOCS") == "1"
+
+
+def _summary(args: list[str]) -> dict[str, float]:
+    r = invoke(*args, "--format", "json")
+    assert r.exit_code == 0, (args, r.stderr)
+    return r.json()["summary"]  # type: ignore[no-any-return]
+
+
+def training_table() -> str:
+    rows = ["| run | command | estimated GPU-hours | reported GPU-hours | error |", "|---|---|---:|---:|---:|"]
+    with (DATA / "calibration_training.csv").open() as f:
+        for row in csv.DictReader(f):
+            args = ["train", "--params", row["params"], "--active-params", row["active_params"],
+                    "--tokens", row["tokens"], "--gpu", row["gpu"], "--gpus", row["gpus"],
+                    "--precision", row["precision"]]
+            est = _summary(args)["gpu_hours"]
+            command = "`ai-costs " + " ".join(args) + "`"
+            if row["reported_gpu_hours"]:
+                rep = float(row["reported_gpu_hours"])
+                rows.append(f"| {row['id']} | {command} | {est / 1e6:.3f}M | {rep / 1e6:.3f}M | {est / rep - 1:+.1%} |")
+            else:
+                rows.append(f"| {row['id']} | {command} | {est / 1e6:.3f}M | not reported | n/a |")
+    return "\n".join(rows)
+
+
+def preset_table() -> str:
+    reported = {"llama-3.1-405b": 30.84e6, "deepseek-v3": 2.664e6, "bloom-176b": 1_082_990}
+    rows = ["| preset | estimated GPU-hours | reported GPU-hours | error |", "|---|---:|---:|---:|"]
+    for name, rep in reported.items():
+        est = _summary(["train", name])["gpu_hours"]
+        rows.append(f"| `ai-costs train {name}` | {est / 1e6:.3f}M | {rep / 1e6:.3f}M | {est / rep - 1:+.1%} |")
+    return "\n".join(rows)
+
+
+def _replace(text: str, marker: str, body: str) -> str:
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+    head, rest = text.split(start)
+    _, tail = rest.split(end)
+    return f"{head}{start}\n{body}\n{end}{tail}"
+
+
+def test_validation_tables_are_current() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    expected = _replace(_replace(text, "training-table", training_table()), "preset-table", preset_table())
+    if UPDATE and expected != text:
+        DOC.write_text(expected, encoding="utf-8")
+        return
+    assert text == expected, "docs/validation.md is stale; run AI_COSTS_UPDATE_DOCS=1 pytest tests/test_validation_doc.py"
