@@ -57,3 +57,62 @@ def test_higher_mfu_is_never_slower(p: float, t: float, mfu_lo: float, bump: flo
     lo = summary(params=p, tokens=t, gpus=64, mfu=mfu_lo, usd_per_gpu_hour=2)
     hi = summary(params=p, tokens=t, gpus=64, mfu=min(1.0, mfu_lo * bump), usd_per_gpu_hour=2)
     assert hi["gpu_hours"] <= lo["gpu_hours"]
+
+
+# --- inference --------------------------------------------------------------------------------------
+
+from ai_costs.engine.infer import estimate_inference  # noqa: E402
+from ai_costs.errors import InvalidInput  # noqa: E402
+from ai_costs.models.scenario import InferScenario  # noqa: E402
+
+API_IDS = [a.id for a in CATALOG.apis]
+users = st.floats(1, 1e9)
+toks = st.integers(0, 50_000)
+
+
+def infer_summary(**fields: Any) -> dict[str, Any]:
+    return estimate_inference(validate(InferScenario, fields, origin="test"), CATALOG).summary
+
+
+@settings(max_examples=80, deadline=None)
+@given(api=st.sampled_from(API_IDS), u=users, per=st.floats(0.1, 50), i=toks, o=toks)
+def test_doubling_users_doubles_daily_cost(api: str, u: float, per: float, i: int, o: int) -> None:
+    one = infer_summary(api=api, daily_users=u, requests_per_user=per, input_tokens=i, output_tokens=o)
+    two = infer_summary(api=api, daily_users=2 * u, requests_per_user=per, input_tokens=i, output_tokens=o)
+    assert two["usd_per_day"] == pytest.approx(2 * one["usd_per_day"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(api=st.sampled_from(API_IDS), i=toks, o=toks, extra=st.integers(1, 10_000), c=st.floats(0, 1),
+       b=st.floats(0, 1))
+def test_more_output_tokens_never_cost_less(api: str, i: int, o: int, extra: int, c: float, b: float) -> None:
+    kw = {"api": api, "requests_per_day": 1000, "input_tokens": i, "cached_fraction": c, "batch_fraction": b}
+    assert infer_summary(**kw, output_tokens=o + extra)["usd_per_day"] >= infer_summary(**kw, output_tokens=o)["usd_per_day"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(api=st.sampled_from(API_IDS), i=toks, o=toks, c=st.floats(0, 1))
+def test_cached_input_never_costs_more_than_uncached(api: str, i: int, o: int, c: float) -> None:
+    kw = {"api": api, "requests_per_day": 1000, "input_tokens": i, "output_tokens": o}
+    assert infer_summary(**kw, cached_fraction=c)["usd_per_day"] <= infer_summary(**kw)["usd_per_day"] * (1 + 1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(model=st.sampled_from(["llama-3.1-8b", "mistral-7b", "mixtral-8x7b"]), i=st.integers(16, 8000),
+       o=st.integers(16, 4000), loose=st.floats(0.01, 0.5), tighten=st.floats(0.1, 0.99))
+def test_tighter_max_tpot_never_raises_throughput(model: str, i: int, o: int, loose: float, tighten: float) -> None:
+    kw = {"model": model, "gpu": "h200", "precision": "fp8", "input_tokens": i, "output_tokens": o}
+    try:
+        tight = infer_summary(**kw, max_tpot=loose * tighten)
+    except InvalidInput:  # the tighter target may be impossible: nothing to compare
+        return
+    assert tight["output_tokens_per_second_per_gpu"] <= infer_summary(**kw, max_tpot=loose)[
+        "output_tokens_per_second_per_gpu"] * (1 + 1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(r=st.floats(1e3, 1e9))
+def test_self_hosted_capacity_covers_demand(r: float) -> None:
+    s = infer_summary(model="llama-3.1-8b", gpu="h100-sxm", precision="fp8", requests_per_day=r,
+                      input_tokens=500, output_tokens=300)
+    assert 0 < s["utilization"] <= 1 + 1e-9

@@ -35,3 +35,14 @@ MAX_TENSOR_PARALLEL = 8  # one NVLink/scale-up domain
 
 # Owned hardware
 DEFAULT_LIFETIME_YEARS = 5.0
+
+# Inference (self-hosted). Calibrated on shared/reference/calibration_inference.csv (TensorRT-LLM
+# v0.17 offline max-throughput runs: Llama 3.1 8B/70B on H100 FP8 and A100 FP16, TP 1-8); all twelve
+# runs within about 10% (docs/validation.md). The low-precision factor above applies to FP8/INT8 peaks.
+DEFAULT_INFER_PRECISION = "bf16"
+PREFILL_COMPUTE_EFFICIENCY = 0.8  # large prompt GEMMs run near peak
+DECODE_COMPUTE_EFFICIENCY = 0.7  # decode GEMMs have only `batch` rows
+SERVING_MEMORY_EFFICIENCY = 0.7  # achieved share of HBM bandwidth in weight and paged-KV reads
+TP_OVERHEAD_PER_EXTRA_GPU = 0.1  # step time grows 10% per extra tensor-parallel accelerator
+DEFAULT_PEAK_TO_AVERAGE = 1.0  # capacity for the average load unless a peak is given
+DEFAULT_UTILIZATION = 1.0  # provision replicas to run at full capacity at the peak

@@ -7,10 +7,11 @@ import math
 from typing import Any
 
 from ai_costs.engine import defaults as d
+from ai_costs.engine.common import energy_value, record_price
 from ai_costs.engine.energy import co2_kg, facility_kwh
 from ai_costs.engine.flops import attention_training_flops, dense_training_flops
 from ai_costs.engine.memory import training_memory
-from ai_costs.engine.pricing import HourlyPrice, resolve_price
+from ai_costs.engine.pricing import resolve_price
 from ai_costs.engine.sources import SourceList
 from ai_costs.errors import InvalidInput
 from ai_costs.models.catalog import Accelerator, Catalog, ModelSpec
@@ -150,11 +151,11 @@ def estimate_training(scenario: TrainScenario, catalog: Catalog, *, today: dt.da
         pricing=scenario.pricing, purchase_usd_per_gpu=scenario.purchase_usd_per_gpu,
         lifetime_years=scenario.lifetime_years,
     )
-    _record_price(price, accel, src, assumptions, warnings)
+    record_price(price, accel, src, assumptions, warnings)
 
-    pue = _energy(scenario.pue, "pue", catalog, src)
-    usd_per_kwh = _energy(scenario.usd_per_kwh, "usd_per_kwh", catalog, src)
-    grid = _energy(scenario.grid_gco2_per_kwh, "grid_gco2_per_kwh", catalog, src)
+    pue = energy_value(scenario.pue, "pue", catalog, src)
+    usd_per_kwh = energy_value(scenario.usd_per_kwh, "usd_per_kwh", catalog, src)
+    grid = energy_value(scenario.grid_gco2_per_kwh, "grid_gco2_per_kwh", catalog, src)
     power_fraction = catalog.energy_default("training_power_fraction").value
     kwh = co2 = None
     if accel.tdp_watts is not None:
@@ -262,40 +263,6 @@ def _resolve_tokens(
         assumptions.append(f"tokens: {model.id}'s reported pre-training tokens (--tokens to change)")
         return model.training_tokens
     raise InvalidInput("give --tokens N (or 'chinchilla') to size the run, or --flops, or --gpu-hours")
-
-
-def _energy(given: float | None, key: str, catalog: Catalog, src: SourceList) -> float:
-    if given is not None:
-        return given
-    value = catalog.energy_default(key)
-    src.add("energy", value.id, value.source, value.as_of)
-    return value.value
-
-
-def _record_price(
-    price: HourlyPrice, accel: Accelerator, src: SourceList, assumptions: list[str], warnings: list[str]
-) -> None:
-    if price.offer is not None:
-        o = price.offer
-        src.add("cloud_price", f"{o.provider}/{o.accelerator}/{o.pricing}", o.source, o.as_of)
-        if price.chosen_by_default:
-            assumptions.append(
-                f"price: {o.provider} {o.pricing} ${o.usd_per_gpu_hour:g}/GPU-hour, the cheapest sourced "
-                f"{'on-demand ' if o.pricing == 'on-demand' else ''}offer for {accel.id} "
-                "(--cloud, --pricing or --usd-per-gpu-hour to choose)"
-            )
-        if o.pricing == "assumed":
-            warnings.append(
-                f"the only price for {accel.id} is a rate assumed in a published estimate ({o.provider}), "
-                "not a market quote"
-            )
-    elif price.owned:
-        src.add("purchase_price", accel.id, accel.purchase_source or "given", accel.as_of)
-        assumptions.append(f"{price.label}; energy billed separately")
-    elif price.usd_per_gpu_hour is None:
-        warnings.append(
-            f"{accel.id} has no sourced price: costs are not estimated (--usd-per-gpu-hour or --pricing owned)"
-        )
 
 
 def _gb(nbytes: float) -> str:

@@ -65,6 +65,76 @@ class TrainScenario:
             raise InvalidInput("purchase_usd_per_gpu applies only with pricing 'owned'")
 
 
+InferPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"]
+KvPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8"]
+NonNegInt = Annotated[int, Bounds(ge=0), QUANTITY]
+Share = Annotated[float, Bounds(ge=0, le=1)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class InferScenario:
+    """A serving workload, priced through an API (`api`) or on self-hosted accelerators (`model`)."""
+
+    kind: Literal["infer"] = "infer"
+    version: Literal[1] = 1
+    description: str | None = None
+    note: str | None = None
+    # workload
+    daily_users: PositiveFloat | None = None
+    requests_per_user: PositiveFloat | None = None
+    requests_per_day: PositiveFloat | None = None
+    calls_per_request: PositiveFloat | None = None
+    input_tokens: NonNegInt | None = None
+    output_tokens: NonNegInt | None = None
+    reasoning_tokens: NonNegInt | None = None
+    cached_fraction: Share | None = None
+    batch_fraction: Share | None = None
+    peak_to_average: Multiplier | None = None
+    # deployment: an API ...
+    api: str | None = None
+    # ... or self-hosted
+    model: str | None = None
+    gpu: str | None = None
+    gpus: PositiveInt | None = None
+    precision: InferPrecision | None = None
+    kv_precision: KvPrecision | None = None
+    batch_size: PositiveInt | Literal["auto"] | None = None
+    max_ttft: PositiveFloat | None = None
+    max_tpot: PositiveFloat | None = None
+    speculative_speedup: Multiplier | None = None
+    utilization: Fraction | None = None
+    usd_per_gpu_hour: PositiveFloat | None = None
+    cloud: str | None = None
+    pricing: Pricing | None = None
+    purchase_usd_per_gpu: PositiveFloat | None = None
+    lifetime_years: PositiveFloat | None = None
+    # energy
+    pue: PositiveFloat | None = None
+    usd_per_kwh: PositiveFloat | None = None
+    grid_gco2_per_kwh: PositiveFloat | None = None
+
+    def __post_init__(self) -> None:
+        check_exclusive(self, INFER_EXCLUSIVE)
+        if self.api is None and self.model is None:
+            raise InvalidInput("choose a deployment: --api ID (per-token prices) or --model ID --gpu ID (self-hosted)")
+        if self.pricing == "owned" and (self.cloud or self.usd_per_gpu_hour):
+            raise InvalidInput("pricing 'owned' cannot be combined with cloud or usd_per_gpu_hour")
+        if self.requests_per_user is not None and self.daily_users is None:
+            raise InvalidInput("requests_per_user (--requests-per-user) needs daily_users (--daily-users)")
+
+
+SELF_HOSTED_FIELDS = frozenset({
+    "model", "gpu", "gpus", "precision", "kv_precision", "batch_size", "max_ttft", "max_tpot",
+    "speculative_speedup", "utilization", "usd_per_gpu_hour", "cloud", "pricing", "purchase_usd_per_gpu",
+    "lifetime_years",
+})
+INFER_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (frozenset({"api"}), SELF_HOSTED_FIELDS),
+    (frozenset({"requests_per_day"}), frozenset({"daily_users", "requests_per_user"})),
+    (frozenset({"usd_per_gpu_hour"}), frozenset({"cloud", "pricing"})),
+)
+
+
 # Groups of fields that contradict each other when two are set together. A flag given on the
 # command line clears its rivals from the scenario file (the flag wins); two rivals given in the
 # same place are an error.

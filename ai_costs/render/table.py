@@ -24,6 +24,22 @@ LABELS = {
     "kwh": "Energy",
     "co2_kg": "CO2",
     "min_gpus_to_fit": "Fewest that fit",
+    "usd_per_request": "Per request",
+    "usd_per_day": "Per day",
+    "usd_per_month": "Per month (30.4 days)",
+    "usd_per_year": "Per year",
+    "usd_per_million_input_tokens": "Per 1M input tokens",
+    "usd_per_million_output_tokens": "Per 1M output tokens",
+    "usd_per_million_tokens": "Per 1M tokens (blended)",
+    "tokens_per_day": "Tokens per day",
+    "replicas": "Replicas",
+    "output_tokens_per_second": "Output tokens/s (fleet)",
+    "output_tokens_per_second_per_gpu": "Output tokens/s per GPU",
+    "ttft_seconds": "Time to first token",
+    "tpot_seconds": "Time per output token",
+    "utilization": "Utilization (average)",
+    "kwh_per_day": "Energy per day",
+    "co2_kg_per_day": "CO2 per day",
 }
 
 
@@ -64,7 +80,7 @@ def fmt_value(key: str, value: Any) -> str:
         return f"{value:.3g}"
     if key.endswith("_days"):
         return f"{value:,.1f} days"
-    if key.endswith("kwh") or key == "kwh":
+    if "kwh" in key:
         return _energy(value)
     if key.startswith("co2_kg"):
         return f"{value / 1000:,.1f} t" if value >= 1000 else f"{value:,.1f} kg"
@@ -87,6 +103,11 @@ def _title(report: Report) -> str:
         what = i.get("model") or (f"{fmt_count(i['params'])} params" if i.get("params") else "training run")
         count = f"{i['gpus']:,} x " if i.get("gpus") else ""
         return f"Training estimate: {what} ({i.get('method')}) on {count}{i.get('gpu')}"
+    if report.command == "infer" and i.get("deployment") == "api":
+        return f"Inference estimate: {i.get('api')} API"
+    if report.command == "infer":
+        return (f"Inference estimate: {i.get('model')} ({i.get('precision')}) on replicas of "
+                f"{i.get('gpus')} x {i.get('gpu')}, batch {i.get('batch_size')}")
     return f"{report.command} estimate"
 
 
@@ -120,12 +141,24 @@ def lines_table(report: Report) -> Table:
     return table
 
 
+def memory_table(memory: dict[str, float]) -> Table:
+    """Memory per accelerator of a self-hosted replica: weights, KV cache at the batch, free."""
+    table = Table(box=box.SIMPLE_HEAD, title="Memory per accelerator (GB)", title_justify="left")
+    for column in ("capacity", "usable", "weights", "kv_cache", "free"):
+        table.add_column(column.replace("_", " "), justify="right")
+    table.add_row(*(f"{memory[c]:,.1f}" for c in ("capacity", "usable", "weights", "kv_cache", "free")))
+    return table
+
+
 def print_report(report: Report, console: Console | None = None) -> None:
     console = console or Console(highlight=False)
     console.print(_title(report), style="bold")
     console.print(summary_table(report))
     if report.line_items:
         console.print(lines_table(report))
+    memory = report.detail.get("memory_per_gpu_gb")
+    if memory:
+        console.print(memory_table(memory))
     if report.assumptions:
         console.print("[bold]Assumptions[/bold]")
         bullets = Table.grid(padding=(0, 1))
