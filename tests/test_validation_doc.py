@@ -48,6 +48,24 @@ def preset_table() -> str:
     return "\n".join(rows)
 
 
+def inference_table() -> str:
+    rows = ["| run | command | estimated tokens/s/GPU | reported | error | batch |", "|---|---|---:|---:|---:|---:|"]
+    with (DATA / "calibration_inference.csv").open() as f:
+        for row in csv.DictReader(f):
+            args = ["infer", "--model", row["model"], "--gpu", row["gpu"], "--gpus", row["gpus"],
+                    "--precision", row["precision"], "--input-tokens", row["input_tokens"],
+                    "--output-tokens", row["output_tokens"]]
+            r = invoke(*args, "--format", "json")
+            assert r.exit_code == 0, r.stderr
+            doc = r.json()
+            est = doc["summary"]["output_tokens_per_second_per_gpu"]
+            rep = float(row["reported_tokens_per_s_per_gpu"])
+            command = "`ai-costs " + " ".join(args) + "`"
+            rows.append(f"| {row['id']} | {command} | {est:,.0f} | {rep:,.0f} | {est / rep - 1:+.1%} | "
+                        f"{doc['detail']['batch_size']:,} |")
+    return "\n".join(rows)
+
+
 def _replace(text: str, marker: str, body: str) -> str:
     start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     head, rest = text.split(start)
@@ -58,6 +76,7 @@ def _replace(text: str, marker: str, body: str) -> str:
 def test_validation_tables_are_current() -> None:
     text = DOC.read_text(encoding="utf-8")
     expected = _replace(_replace(text, "training-table", training_table()), "preset-table", preset_table())
+    expected = _replace(expected, "inference-table", inference_table())
     if UPDATE and expected != text:
         DOC.write_text(expected, encoding="utf-8")
         return

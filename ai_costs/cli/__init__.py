@@ -6,6 +6,7 @@ import typer
 
 from ai_costs import __version__
 from ai_costs.cli._errors import run_app
+from ai_costs.cli.breakeven import breakeven
 from ai_costs.cli.catalog import catalog_app
 from ai_costs.cli.infer import infer
 from ai_costs.cli.presets import presets_app
@@ -42,6 +43,7 @@ def _root(
 
 app.command("train")(train)
 app.command("infer")(infer)
+app.command("breakeven")(breakeven)
 app.add_typer(presets_app, name="presets")
 app.add_typer(catalog_app, name="catalog")
 

@@ -39,7 +39,7 @@ class Report:
 
     command: str
     inputs: dict[str, Any]
-    summary: dict[str, float | int | str | None]
+    summary: dict[str, Any]  # flat headline numbers (None = unpriced or not applicable)
     line_items: tuple[CostLine, ...] = ()
     assumptions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()

@@ -135,6 +135,64 @@ INFER_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
 )
 
 
+BreakevenMode = Literal["train-vs-infer", "self-host-vs-api", "finetune-vs-api", "buy-vs-rent"]
+Growth = Annotated[float, Bounds(ge=0), QUANTITY]
+Decline = Annotated[float, Bounds(ge=0, lt=1)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BreakevenScenario:
+    """Two cost streams and when they cross. Sides are scenarios (preset names or paths) or amounts."""
+
+    kind: Literal["breakeven"] = "breakeven"
+    version: Literal[1] = 1
+    description: str | None = None
+    note: str | None = None
+    mode: BreakevenMode | None = None
+    horizon_months: PositiveFloat | None = None
+    monthly_growth: Growth | None = None
+    annual_price_decline: Decline | None = None
+    # train-vs-infer
+    train: str | None = None
+    train_usd: PositiveFloat | None = None
+    infer: str | None = None
+    infer_usd_per_day: PositiveFloat | None = None
+    # self-host-vs-api and finetune-vs-api: the API model priced for the same workload
+    api: str | None = None
+    self_hosted: str | None = None
+    # finetune-vs-api
+    finetune: str | None = None
+    finetune_usd: PositiveFloat | None = None
+    small: str | None = None
+    small_usd_per_day: PositiveFloat | None = None
+    large_usd_per_day: PositiveFloat | None = None
+    # buy-vs-rent
+    gpu: str | None = None
+    gpus: PositiveInt | None = None
+    purchase_usd_per_gpu: PositiveFloat | None = None
+    usd_per_gpu_hour: PositiveFloat | None = None
+    cloud: str | None = None
+    pricing: Pricing | None = None
+    utilization: Fraction | None = None
+    resale_fraction: Share | None = None
+    lifetime_years: PositiveFloat | None = None
+    pue: PositiveFloat | None = None
+    usd_per_kwh: PositiveFloat | None = None
+
+    def __post_init__(self) -> None:
+        check_exclusive(self, BREAKEVEN_EXCLUSIVE)
+
+
+BREAKEVEN_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (frozenset({"train"}), frozenset({"train_usd"})),
+    (frozenset({"infer"}), frozenset({"infer_usd_per_day"})),
+    (frozenset({"finetune"}), frozenset({"finetune_usd"})),
+    (frozenset({"small"}), frozenset({"small_usd_per_day"})),
+    (frozenset({"api"}), frozenset({"large_usd_per_day"})),
+    (frozenset({"usd_per_gpu_hour"}), frozenset({"cloud", "pricing"})),
+)
+
+
 # Groups of fields that contradict each other when two are set together. A flag given on the
 # command line clears its rivals from the scenario file (the flag wins); two rivals given in the
 # same place are an error.

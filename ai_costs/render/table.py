@@ -150,6 +150,18 @@ def memory_table(memory: dict[str, float]) -> Table:
     return table
 
 
+def print_assumptions(report: Report, console: Console) -> None:
+    if not report.assumptions:
+        return
+    console.print("[bold]Assumptions[/bold]")
+    bullets = Table.grid(padding=(0, 1))
+    bullets.add_column(width=3, justify="right")
+    bullets.add_column(overflow="fold")
+    for text in report.assumptions:
+        bullets.add_row("-", Text(text))
+    console.print(bullets)
+
+
 def print_report(report: Report, console: Console | None = None) -> None:
     console = console or Console(highlight=False)
     console.print(_title(report), style="bold")
@@ -159,16 +171,63 @@ def print_report(report: Report, console: Console | None = None) -> None:
     memory = report.detail.get("memory_per_gpu_gb")
     if memory:
         console.print(memory_table(memory))
-    if report.assumptions:
-        console.print("[bold]Assumptions[/bold]")
-        bullets = Table.grid(padding=(0, 1))
-        bullets.add_column(width=3, justify="right")
-        bullets.add_column(overflow="fold")
-        for text in report.assumptions:
-            bullets.add_row("-", Text(text))
-        console.print(bullets)
+    print_assumptions(report, console)
     if report.sources:
         dates = sorted({s.as_of for s in report.sources})
         console.print(
             f"\nSources as of {dates[0]} to {dates[-1]}; `--format json` lists each one.", style="dim"
         )
+
+
+def print_breakeven(report: Report, console: Console | None = None) -> None:
+    """Crossover summary, the month-by-month (or volume) series and a chart of the two curves."""
+    from ai_costs.render.chart import line_chart
+
+    console = console or Console(highlight=False)
+    i, s, d = report.inputs, report.summary, report.detail
+    console.print(f"Breakeven ({i['mode']}): {d['a']['name']} vs {d['b']['name']}", style="bold")
+    table = Table(box=box.SIMPLE_HEAD, show_header=False)
+    table.add_column("metric", style="bold")
+    table.add_column("value", justify="right")
+    if i["mode"] == "self-host-vs-api":
+        v = s["crossover_tokens_per_day"]
+        table.add_row("Self-hosting cheaper above", "never" if v is None else f"{fmt_count(v)} tokens/day")
+        if "cheaper_at_given_volume" in d:
+            table.add_row("Cheaper at the given volume", d["cheaper_at_given_volume"])
+    else:
+        m = s["crossover_months"]
+        table.add_row("Crossover", f"never within {s['horizon_months']:g} months" if m is None else f"{m:.2f} months")
+        table.add_row(f"{d['a']['name']} over {s['horizon_months']:g} months", fmt_usd(s["a_total_usd"]))
+        table.add_row(f"{d['b']['name']} over {s['horizon_months']:g} months", fmt_usd(s["b_total_usd"]))
+        if s["inference_share"] is not None:
+            table.add_row("Inference share of lifetime cost", f"{s['inference_share']:.1%}")
+    console.print(table)
+
+    rows = d["series"]
+    width = min(console.width, 80)
+    if i["mode"] == "self-host-vs-api":
+        series_table = Table(box=box.SIMPLE_HEAD, title="Cost per day by volume", title_justify="left")
+        for column in ("tokens/day", "self-hosted", "API"):
+            series_table.add_column(column, justify="right")
+        for r in rows:
+            series_table.add_row(fmt_count(r["tokens_per_day"]), fmt_usd(r["self_hosted_usd_per_day"]),
+                                 fmt_usd(r["api_usd_per_day"]))
+        console.print(series_table)
+        chart = line_chart(list(range(len(rows))),
+                           {"self-hosted": [r["self_hosted_usd_per_day"] for r in rows],
+                            "API": [r["api_usd_per_day"] for r in rows]},
+                           title="USD per day against tokens per day (points of the table above)", width=width)
+    else:
+        names = [d["a"]["name"], d["b"]["name"]]
+        series_table = Table(box=box.SIMPLE_HEAD, title="Cumulative cost by month", title_justify="left")
+        series_table.add_column("month", justify="right")
+        for name in names:
+            series_table.add_column(name, justify="right")
+        step = max(1, len(rows) // 12)
+        for r in rows[::step]:
+            series_table.add_row(f"{r['month']:.0f}", *(fmt_usd(r[n]) for n in names))
+        console.print(series_table)
+        chart = line_chart([r["month"] for r in rows], {n: [r[n] / 1e6 for r in rows] for n in names},
+                           title="Cumulative cost (USD millions) by month", width=width)
+    console.print(Text(chart))
+    print_assumptions(report, console)

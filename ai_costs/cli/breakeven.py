@@ -1,0 +1,117 @@
+"""`ai-costs breakeven`: when two cost streams cross (in months, or in daily token volume)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ai_costs.cli._errors import handles_errors
+from ai_costs.cli._options import (
+    FormatOpt,
+    PresetOpt,
+    PresetsDirOpt,
+    ScenarioArg,
+    flag_names,
+    num,
+    overrides,
+    scenario_ref,
+    text,
+)
+from ai_costs.models.scenario import BREAKEVEN_EXCLUSIVE, BreakevenScenario, field_names
+from ai_costs.render import OutputFormat
+
+FIELDS = field_names(BreakevenScenario)
+GEN, TI, API, FT, BUY = "General", "train-vs-infer", "self-host-vs-api", "finetune-vs-api", "buy-vs-rent"
+
+
+@handles_errors("breakeven")
+def breakeven(
+    scenario: ScenarioArg = None,
+    preset: PresetOpt = None,
+    mode: str | None = text("--mode", "train-vs-infer | self-host-vs-api | finetune-vs-api | buy-vs-rent", GEN, "MODE"),
+    horizon_months: str | None = num("--horizon-months", "Months to compare over  [default: 36; buy-vs-rent: "
+                                     "the lifetime]", GEN, "M"),
+    monthly_growth: str | None = num("--monthly-growth", "Growth of monthly volume, e.g. 0.1 = +10%/month.", GEN, "F"),
+    annual_price_decline: str | None = num("--annual-price-decline", "Yearly fall of unit prices, e.g. 0.5.", GEN,
+                                           "F"),
+    train: str | None = text("--train", "Training scenario (preset or file).", TI, "SCENARIO"),
+    train_usd: str | None = num("--train-usd", "Training cost instead of a scenario.", TI, "USD"),
+    infer: str | None = text("--infer", "Inference scenario (preset or file).", TI, "SCENARIO"),
+    infer_usd_per_day: str | None = num("--infer-usd-per-day", "Inference cost per day instead.", TI, "USD"),
+    self_hosted: str | None = text("--self-hosted", "Self-hosted infer scenario (its workload is priced on the "
+                                   "API too).", API, "SCENARIO"),
+    api: str | None = text("--api", "API model id to compare with (self-host-vs-api, finetune-vs-api).", API, "ID"),
+    finetune: str | None = text("--finetune", "Fine-tuning scenario (a train preset or file).", FT, "SCENARIO"),
+    finetune_usd: str | None = num("--finetune-usd", "Fine-tuning cost instead of a scenario.", FT, "USD"),
+    small: str | None = text("--small", "Infer scenario serving the fine-tuned model.", FT, "SCENARIO"),
+    small_usd_per_day: str | None = num("--small-usd-per-day", "Its cost per day instead.", FT, "USD"),
+    large_usd_per_day: str | None = num("--large-usd-per-day", "The large API's cost per day instead of --api.",
+                                        FT, "USD"),
+    gpu: str | None = text("--gpu", "Accelerator id  [default: h100-sxm]", BUY, "ID"),
+    gpus: str | None = num("--gpus", "Accelerators bought or rented  [default: 8]", BUY),
+    purchase_usd_per_gpu: str | None = num("--purchase-usd-per-gpu", "Purchase price  [default: catalog]", BUY,
+                                           "USD"),
+    usd_per_gpu_hour: str | None = num("--usd-per-gpu-hour", "Rental price  [default: cheapest sourced]", BUY, "USD"),
+    cloud: str | None = text("--cloud", "Rent from this provider.", BUY, "ID"),
+    pricing: str | None = text("--pricing", "Rental commitment: on-demand | reserved-1y | ...", BUY, "P"),
+    utilization: str | None = num("--utilization", "Share of hours the accelerators are busy  [default: 1]", BUY,
+                                  "F"),
+    resale_fraction: str | None = num("--resale-fraction", "Share of the price recovered at the end  [default: 0]",
+                                      BUY, "F"),
+    lifetime_years: str | None = num("--lifetime-years", "Years of use  [default: 5]", BUY, "Y"),
+    pue: str | None = num("--pue", "Data-centre PUE  [default: catalog]", BUY, "F"),
+    usd_per_kwh: str | None = num("--usd-per-kwh", "Electricity price  [default: catalog]", BUY, "USD"),
+    fmt: FormatOpt = OutputFormat.table,
+    presets_dir: PresetsDirOpt = None,
+) -> None:
+    """When two cost streams cross: training vs inference, self-hosting vs an API, a fine-tune vs a
+    larger API model, buying vs renting accelerators.
+
+    Examples:
+
+      ai-costs breakeven gpt-4-vs-chatgpt
+
+      ai-costs breakeven --mode train-vs-infer --train-usd 78M --infer-usd-per-day 625000
+
+      ai-costs breakeven --mode train-vs-infer --train gpt-4 --infer chatgpt-scale --monthly-growth 0.1
+
+      ai-costs breakeven --mode self-host-vs-api --self-hosted llama-3.1-70b-self-hosted --api gpt-4o
+
+      ai-costs breakeven --mode buy-vs-rent --gpu h100-sxm --gpus 8 --purchase-usd-per-gpu 30000
+      --usd-per-gpu-hour 2.5 --utilization 0.8
+    """
+    from ai_costs.catalog import load_catalog
+    from ai_costs.engine.breakeven import Sides, estimate_breakeven
+    from ai_costs.models.scenario import INFER_EXCLUSIVE, TRAIN_EXCLUSIVE, InferScenario, TrainScenario
+    from ai_costs.presets import build_scenario
+
+    given: dict[str, Any] = overrides(locals(), FIELDS)
+    dirs = presets_dir or []
+    scen = build_scenario(
+        BreakevenScenario, "breakeven", scenario_ref(scenario, preset), given,
+        presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=BREAKEVEN_EXCLUSIVE,
+    )
+
+    def side_train(ref: str | None) -> TrainScenario | None:
+        return None if ref is None else build_scenario(TrainScenario, "train", ref, {}, presets_dirs=dirs,
+                                                       exclusive=TRAIN_EXCLUSIVE)
+
+    def side_infer(ref: str | None) -> InferScenario | None:
+        return None if ref is None else build_scenario(InferScenario, "infer", ref, {}, presets_dirs=dirs,
+                                                       exclusive=INFER_EXCLUSIVE)
+
+    sides = Sides(train=side_train(scen.train), infer=side_infer(scen.infer),
+                  self_hosted=side_infer(scen.self_hosted), finetune=side_train(scen.finetune),
+                  small=side_infer(scen.small))
+    report = estimate_breakeven(scen, sides, load_catalog(dirs))
+    if fmt is OutputFormat.json:
+        from ai_costs.cli._render import render
+
+        render(report, fmt)
+        return
+    import sys
+
+    for warning in report.warnings:
+        sys.stderr.write(f"Warning: {warning}\n")
+    from ai_costs.render.table import print_breakeven
+
+    print_breakeven(report)
