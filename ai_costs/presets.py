@@ -88,6 +88,14 @@ def list_presets(presets_dirs: Sequence[Path] = ()) -> list[PresetInfo]:
     return sorted(seen.values(), key=lambda p: (p.kind, p.name))
 
 
+def scenario_kind(path: Path) -> str:
+    """The `kind:` of a scenario file."""
+    data = load_yaml_file(path)
+    if not isinstance(data, dict) or "kind" not in data:
+        raise InvalidInput(f"{path}: a scenario file is a mapping with kind, version and fields", code="invalid_preset")
+    return str(data["kind"])
+
+
 def read_scenario_file(path: Path, kind: str) -> dict[str, Any]:
     """The raw mapping of a scenario file, after checking it is a mapping of the expected kind."""
     data = load_yaml_file(path)

@@ -1,0 +1,130 @@
+"""`ai-costs compare-gpus`: every accelerator in the catalog, ranked for one train or infer job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from ai_costs.cli._errors import handles_errors
+from ai_costs.cli._options import FormatOpt, PresetOpt, PresetsDirOpt, ScenarioArg, flag_names, num, scenario_ref, text
+from ai_costs.errors import InvalidInput
+from ai_costs.models.scenario import InferScenario, TrainScenario, field_names
+from ai_costs.render import OutputFormat
+
+TRAIN_FIELDS = field_names(TrainScenario)
+INFER_FIELDS = field_names(InferScenario)
+RANK, JOB, TR, INF, PRICE = "Ranking", "Job", "Training job", "Serving job", "Pricing and energy"
+
+
+@handles_errors("compare-gpus")
+def compare_gpus(
+    scenario: ScenarioArg = None,
+    preset: PresetOpt = None,
+    task: str | None = text("--task", "train | infer (taken from the scenario when one is given)", RANK, "TASK"),
+    sort: str | None = text("--sort", "Row metric to sort by  [default: total_usd or usd_per_million_tokens]",
+                            RANK, "METRIC"),
+    descending: bool | None = typer.Option(None, "--desc/--asc", help="Sort order  [default: best first]",
+                                           rich_help_panel=RANK, show_default=False),
+    only: str | None = text("--only", "Only these accelerators, e.g. h100-sxm,mi300x", RANK, "ID,ID"),
+    vendor: str | None = text("--vendor", "Only this vendor: nvidia | amd | intel | google | aws", RANK, "V"),
+    top: int | None = typer.Option(None, "--top", help="Show the first N rows.", rich_help_panel=RANK,
+                                   show_default=False),
+    wide: bool = typer.Option(False, "--wide", help="Show every column (table mode).", rich_help_panel=RANK),
+    model: str | None = text("--model", "Model id.", JOB, "ID"),
+    gpus: str | None = num("--gpus", "Accelerators (train: in total; infer: per replica).", JOB),
+    precision: str | None = text("--precision", "Precision  [default: bf16]", JOB, "P"),
+    params: str | None = num("--params", "Total parameters.", TR),
+    active_params: str | None = num("--active-params", "Active parameters (MoE).", TR),
+    tokens: str | None = num("--tokens", "Training tokens, or 'chinchilla'.", TR),
+    seq_len: str | None = num("--seq-len", "Sequence length.", TR),
+    flops: str | None = num("--flops", "Training FLOPs.", TR),
+    gpu_hours: str | None = num("--gpu-hours", "Accelerator-hours.", TR),
+    method: str | None = text("--method", "pretrain | full | lora | qlora", TR, "M"),
+    epochs: str | None = num("--epochs", "Epochs.", TR),
+    days: str | None = num("--days", "Target wall-clock days.", TR),
+    mfu: str | None = num("--mfu", "MFU  [default: calibrated]", TR, "F"),
+    overhead: str | None = num("--overhead", "Overhead multiplier.", TR, "F"),
+    daily_users: str | None = num("--daily-users", "Daily users.", INF),
+    requests_per_user: str | None = num("--requests-per-user", "Requests per user per day.", INF),
+    requests_per_day: str | None = num("--requests-per-day", "Requests per day.", INF),
+    calls_per_request: str | None = num("--calls-per-request", "Model calls per request.", INF),
+    input_tokens: str | None = num("--input-tokens", "Prompt tokens per call.", INF),
+    output_tokens: str | None = num("--output-tokens", "Output tokens per call.", INF),
+    reasoning_tokens: str | None = num("--reasoning-tokens", "Reasoning tokens per call.", INF),
+    cached_fraction: str | None = num("--cached-fraction", "Cached share of input.", INF, "F"),
+    peak_to_average: str | None = num("--peak-to-average", "Peak / average load.", INF, "F"),
+    kv_precision: str | None = text("--kv-precision", "KV cache precision.", INF, "P"),
+    batch_size: str | None = num("--batch-size", "Batch size or 'auto'.", INF),
+    max_ttft: str | None = num("--max-ttft", "Time-to-first-token target, s.", INF, "S"),
+    max_tpot: str | None = num("--max-tpot", "Time-per-output-token target, s.", INF, "S"),
+    speculative_speedup: str | None = num("--speculative-speedup", "Speculative decoding speed-up.", INF, "F"),
+    utilization: str | None = num("--utilization", "Highest planned load per replica.", INF, "F"),
+    usd_per_gpu_hour: str | None = num("--usd-per-gpu-hour", "One price for every accelerator.", PRICE, "USD"),
+    cloud: str | None = text("--cloud", "Price from this provider only.", PRICE, "ID"),
+    pricing: str | None = text("--pricing", "Commitment: on-demand | reserved-1y | ... | owned", PRICE, "P"),
+    lifetime_years: str | None = num("--lifetime-years", "Amortization when owned.", PRICE, "Y"),
+    pue: str | None = num("--pue", "PUE.", PRICE, "F"),
+    usd_per_kwh: str | None = num("--usd-per-kwh", "Electricity price.", PRICE, "USD"),
+    grid_gco2_per_kwh: str | None = num("--grid-gco2-per-kwh", "Grid intensity.", PRICE, "G"),
+    fmt: FormatOpt = OutputFormat.table,
+    presets_dir: PresetsDirOpt = None,
+) -> None:
+    """Every accelerator in the catalog ranked for one training or serving job: fits or not, the count,
+    time or throughput, cost, tokens per dollar, energy, and where each price comes from.
+
+    Examples:
+
+      ai-costs compare-gpus --task infer --model llama-3.1-70b --precision fp8 --input-tokens 1000
+      --output-tokens 1000
+
+      ai-costs compare-gpus --task train --params 70B --tokens 2T --days 30
+
+      ai-costs compare-gpus llama-3.1-8b-self-hosted --vendor nvidia --sort output_tokens_per_second_per_gpu
+
+      ai-costs compare-gpus llama-3.1-405b --only h100-sxm,h200,b200,mi300x --format json
+    """
+    from ai_costs.catalog import load_catalog
+    from ai_costs.engine.compare import compare_gpus as run
+    from ai_costs.models.scenario import INFER_EXCLUSIVE, TRAIN_EXCLUSIVE
+    from ai_costs.presets import build_scenario, resolve, scenario_kind
+
+    values = locals()
+    dirs = presets_dir or []
+    ref = scenario_ref(scenario, preset)
+    if ref is not None:
+        kind = scenario_kind(resolve(ref, dirs))
+        if task is not None and task != kind:
+            raise InvalidInput(f"--task {task} contradicts the scenario, which is a {kind!r} scenario")
+        task = kind
+    if task not in {"train", "infer"}:
+        raise InvalidInput("give --task train or --task infer (or a train/infer scenario)")
+    fields = TRAIN_FIELDS if task == "train" else INFER_FIELDS
+    every = set(TRAIN_FIELDS) | set(INFER_FIELDS)
+    given: dict[str, Any] = {k: v for k, v in values.items() if k in every and v is not None}
+    wrong = sorted(k for k in given if k not in fields)
+    if wrong:
+        names = ", ".join(flag_names(wrong).values())
+        raise InvalidInput(f"{names} {'does' if len(wrong) == 1 else 'do'} not apply to --task {task}")
+    if task == "infer":
+        given.setdefault("model", None)
+        if ref is None and given["model"] is None:
+            raise InvalidInput("give --model for --task infer")
+        given = {k: v for k, v in given.items() if v is not None}
+        cls: Any = InferScenario
+        exclusive: Any = INFER_EXCLUSIVE
+    else:
+        cls, exclusive = TrainScenario, TRAIN_EXCLUSIVE
+    scen = build_scenario(cls, task, ref, given, presets_dirs=dirs, flags=flag_names(fields), exclusive=exclusive)
+    if isinstance(scen, InferScenario) and scen.api is not None:
+        raise InvalidInput("compare-gpus ranks self-hosted accelerators: the scenario names an API (--api)")
+    ids = [s.strip() for s in only.split(",") if s.strip()] if only else []
+    report = run(scen, load_catalog(dirs), only=ids, vendor=vendor, sort=sort, descending=descending, top=top)
+    if fmt is OutputFormat.json:
+        from ai_costs.cli._render import render
+
+        render(report, fmt)
+        return
+    from ai_costs.render.compare import print_comparison
+
+    print_comparison(report, wide=wide)

@@ -1,0 +1,67 @@
+"""The compare-gpus ranking as a table that fits 100 columns (--wide shows every column)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from ai_costs.models.report import Report
+from ai_costs.render.table import fmt_count, fmt_usd, fmt_value, print_assumptions
+
+COLUMNS = {
+    "train": [("gpu", "accelerator"), ("status", "state"), ("gpus", "count"), ("wall_clock_days", "days"),
+              ("total_usd", "total"), ("tokens_per_usd", "tok/$"), ("pareto", "pareto")],
+    "infer": [("gpu", "accelerator"), ("status", "state"), ("gpus", "per replica"),
+              ("output_tokens_per_second_per_gpu", "tok/s/GPU"), ("usd_per_million_tokens", "$/1M tok"),
+              ("usd_per_month", "per month"), ("pareto", "pareto")],
+}
+WIDE = {
+    "train": [("min_gpus_to_fit", "fewest"), ("gpu_hours", "GPU-h"), ("kwh", "energy"), ("co2_kg", "CO2"),
+              ("usd_per_gpu_hour", "$/GPU-h"), ("price", "price"), ("price_as_of", "as of")],
+    "infer": [("min_gpus_to_fit", "fewest"), ("replicas", "replicas"), ("tpot_seconds", "TPOT"),
+              ("tokens_per_usd", "tok/$"), ("kwh_per_day", "kWh/day"), ("usd_per_gpu_hour", "$/GPU-h"),
+              ("price", "price"), ("price_as_of", "as of")],
+}
+
+
+def _cell(key: str, row: dict[str, Any]) -> str:
+    value = row.get(key)
+    if key == "pareto":
+        return "*" if value else ""
+    if key == "price" and value and value.count("/") == 2:
+        provider, _, pricing = value.split("/")
+        return f"{provider} {pricing}"  # the accelerator is already the row
+    if key in {"gpu", "status", "price", "price_as_of"}:
+        return "" if value is None else str(value).replace("_", " ")
+    if value is None:
+        priced_key = key.endswith("usd") or key.startswith("usd")
+        return "unpriced" if priced_key and row.get("status") == "unpriced" else ""
+    if key == "tokens_per_usd":
+        return fmt_count(value)
+    if key.startswith("usd") or key.endswith("usd"):
+        return fmt_usd(value)
+    return fmt_value(key, value)
+
+
+def print_comparison(report: Report, *, wide: bool = False, console: Console | None = None) -> None:
+    if console is None:
+        # --wide asks for every column: give the table the room it needs rather than folding cells.
+        console = Console(highlight=False, width=240) if wide else Console(highlight=False)
+    task = report.detail["task"]
+    rows = report.summary["rows"]
+    console.print(f"Accelerators for this {task} job, by {report.inputs['sort']} "
+                  f"({'descending' if report.inputs['descending'] else 'ascending'})", style="bold")
+    columns = COLUMNS[task] + (WIDE[task] if wide else [])
+    table = Table(box=box.SIMPLE_HEAD)
+    for key, label in columns:
+        table.add_column(label, justify="left" if key in {"gpu", "status", "price"} else "right",
+                         no_wrap=True, min_width=len(label))
+    for row in rows:
+        table.add_row(*(_cell(key, row) for key, _ in columns))
+    console.print(table)
+    console.print(f"Best: {report.summary['best'] or 'none priced'}. pareto * = no other row is both cheaper and "
+                  "faster. --wide adds prices and their sources; --format json has every field.")
+    print_assumptions(report, console)
