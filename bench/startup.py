@@ -35,6 +35,9 @@ CASES: list[tuple[str, list[str], float]] = [
     ("infer-api", ["infer", "chatgpt-scale", "--format", "json"], 1.3),
     ("infer-self", ["infer", "llama-3.1-70b-self-hosted", "--format", "json"], 1.3),
     ("breakeven", ["breakeven", "gpt-4-vs-chatgpt", "--format", "json"], 1.3),
+    # a whole catalog in one process: 1.5 (issue 5)
+    ("compare-gpus", ["compare-gpus", "--task", "infer", "--model", "llama-3.1-70b", "--precision", "fp8",
+                      "--input-tokens", "1000", "--output-tokens", "1000", "--format", "json"], 1.5),
 ]
 
 

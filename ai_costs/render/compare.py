@@ -14,7 +14,7 @@ from ai_costs.render.table import fmt_count, fmt_usd, fmt_value, print_assumptio
 COLUMNS = {
     "train": [("gpu", "accelerator"), ("status", "state"), ("gpus", "count"), ("wall_clock_days", "days"),
               ("total_usd", "total"), ("tokens_per_usd", "tok/$"), ("pareto", "pareto")],
-    "infer": [("gpu", "accelerator"), ("status", "state"), ("gpus", "per replica"),
+    "infer": [("gpu", "accelerator"), ("status", "state"), ("gpus", "count"),
               ("output_tokens_per_second_per_gpu", "tok/s/GPU"), ("usd_per_million_tokens", "$/1M tok"),
               ("usd_per_month", "per month"), ("pareto", "pareto")],
 }
@@ -27,8 +27,14 @@ WIDE = {
 }
 
 
+STATES = {"ok": "ok", "unpriced": "no price", "does_not_fit": "no fit", "unsupported": "no peak",
+          "assumed_price": "assumed", "misses_target": "misses", "error": "error"}
+
+
 def _cell(key: str, row: dict[str, Any]) -> str:
     value = row.get(key)
+    if key == "status":
+        return STATES.get(str(value), str(value))
     if key == "pareto":
         return "*" if value else ""
     if key == "price" and value and value.count("/") == 2:
@@ -62,6 +68,7 @@ def print_comparison(report: Report, *, wide: bool = False, console: Console | N
     for row in rows:
         table.add_row(*(_cell(key, row) for key, _ in columns))
     console.print(table)
-    console.print(f"Best: {report.summary['best'] or 'none priced'}. pareto * = no other row is both cheaper and "
-                  "faster. --wide adds prices and their sources; --format json has every field.")
+    console.print(f"Best: {report.summary['best'] or 'none priced'}. pareto *: no other row is both cheaper and "
+                  "faster. States: no price (no sourced price), no fit, no peak (precision not published), "
+                  "assumed (priced only by a rate from a published estimate). --wide adds prices and sources.")
     print_assumptions(report, console)
