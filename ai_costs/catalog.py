@@ -21,6 +21,10 @@ from ai_costs.models.catalog import (
 )
 
 PRESETS_DIR_ENV = "AI_COSTS_PRESETS_DIR"
+API_PRICES_ENV = "AI_COSTS_API_PRICES"
+PER_MILLION = 1e6
+# LiteLLM "mode"s that are priced per token of text; embeddings, images and audio are left out.
+_LITELLM_TEXT_MODES = {None, "chat", "completion", "responses"}
 
 _FILES: dict[str, tuple[str, type, str]] = {
     # section: (file name, model, list field)
@@ -61,8 +65,80 @@ def _merge(section: str, base: dict[str, Any], override: dict[str, Any]) -> dict
     return merged
 
 
-def load_section(section: str, overrides: Sequence[Path] = ()) -> Any:
-    """Read and validate one catalog section: the bundled file merged with user override files."""
+def litellm_entries(data: dict[str, Any], *, source: str, as_of: str, known: dict[str, dict[str, Any]]
+                    ) -> list[dict[str, Any]]:
+    """Entries of LiteLLM's model_prices_and_context_window.json (USD per token) as apis.yaml entries
+    (USD per million tokens). A key matching a bundled id or alias replaces that entry under its id."""
+    out = []
+    for key, spec in data.items():
+        if key == "sample_spec" or not isinstance(spec, dict) or spec.get("mode") not in _LITELLM_TEXT_MODES:
+            continue
+        p_in, p_out = spec.get("input_cost_per_token"), spec.get("output_cost_per_token")
+        if not isinstance(p_in, int | float) or not isinstance(p_out, int | float) or p_in <= 0 or p_out <= 0:
+            continue  # free or unpriced models cannot be costed per token
+        base = known.get(key.lower(), {})
+        entry: dict[str, Any] = {
+            "id": base.get("id", key.lower()), "provider": str(spec.get("litellm_provider", base.get("provider", "?"))),
+            "name": base.get("name", key), "aliases": base.get("aliases", []),
+            "usd_per_million_input_tokens": p_in * PER_MILLION, "usd_per_million_output_tokens": p_out * PER_MILLION,
+            "reasoning": bool(spec.get("supports_reasoning", base.get("reasoning", False))),
+            "source": source, "as_of": as_of,
+        }
+        optional = {"usd_per_million_cached_input_tokens": spec.get("cache_read_input_token_cost"),
+                    "usd_per_million_cache_write_tokens": spec.get("cache_creation_input_token_cost")}
+        entry |= {k: v * PER_MILLION for k, v in optional.items() if isinstance(v, int | float) and v > 0}
+        batch_in = spec.get("input_cost_per_token_batches")
+        if isinstance(batch_in, int | float) and 0 < batch_in < p_in:
+            entry["batch_discount"] = 1 - batch_in / p_in
+        for threshold in (200_000, 128_000):
+            tag = f"above_{threshold // 1000}k_tokens"
+            long_in, long_out = spec.get(f"input_cost_per_token_{tag}"), spec.get(f"output_cost_per_token_{tag}")
+            if isinstance(long_in, int | float) and long_in > 0:
+                entry["long_context_threshold_tokens"] = threshold
+                entry["long_context_usd_per_million_input_tokens"] = long_in * PER_MILLION
+                if isinstance(long_out, int | float) and long_out > 0:
+                    entry["long_context_usd_per_million_output_tokens"] = long_out * PER_MILLION
+                break
+        out.append(entry)
+    return out
+
+
+def _merge_api_prices(data: dict[str, Any], files_: Sequence[Path]) -> dict[str, Any]:
+    """Merge price files (LiteLLM JSON or ai-costs YAML) over the API catalog, by id or alias."""
+    import datetime as dt
+    import json
+
+    for path in files_:
+        known = {n.lower(): e for e in data.get("apis", []) for n in [e.get("id", ""), *e.get("aliases", [])]}
+        if path.suffix == ".json":
+            try:
+                raw = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CatalogError(f"{path}: cannot read the price file: {exc}") from None
+            if not isinstance(raw, dict):
+                raise CatalogError(f"{path}: expected LiteLLM's object of model name -> prices")
+            as_of = dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+            entries = litellm_entries(raw, source=f"LiteLLM-format price file {path}", as_of=as_of, known=known)
+        else:
+            extra = load_yaml_file(path)
+            if not isinstance(extra, dict) or not isinstance(extra.get("apis"), list):
+                raise CatalogError(f"{path}: expected an ai-costs API price file (version: 1, apis: [...])")
+            entries = [{**e, "id": known.get(str(e.get("id", "")).lower(), {}).get("id", e.get("id"))}
+                       for e in extra["apis"] if isinstance(e, dict)]
+        data = _merge("apis", data, {"apis": entries})
+    return data
+
+
+def api_price_files(given: Sequence[Path] = ()) -> list[Path]:
+    """--api-prices files, else those named by AI_COSTS_API_PRICES (os.pathsep-separated)."""
+    if given:
+        return list(given)
+    return [Path(p) for p in os.environ.get(API_PRICES_ENV, "").split(os.pathsep) if p]
+
+
+def load_section(section: str, overrides: Sequence[Path] = (), api_prices: Sequence[Path] = ()) -> Any:
+    """Read and validate one catalog section: the bundled file merged with user override files (and,
+    for API prices, price files)."""
     name, model, _ = _FILES[section]
     bundled = files("ai_costs") / "data" / name
     data = load_yaml_text(bundled.read_text(encoding="utf-8"), origin=f"bundled catalog {name}")
@@ -75,10 +151,18 @@ def load_section(section: str, overrides: Sequence[Path] = ()) -> Any:
                 raise CatalogError(f"{path}: expected a mapping with 'version' and entries")
             data = _merge(section, data, extra)
             origin = f"catalog {name} (with overrides from {path})"
+    if section == "apis" and api_prices:
+        data = _merge_api_prices(data, api_prices)
+        origin = f"API prices (with {', '.join(str(p) for p in api_prices)})"
     return validate(model, data, origin=origin)
 
 
-def load_catalog(presets_dirs: Sequence[Path] = ()) -> Catalog:
-    """The catalog: bundled data, overridden by id from catalog files in the user's presets dirs."""
+def load_catalog(presets_dirs: Sequence[Path] = (), api_prices: Sequence[Path] = ()) -> Catalog:
+    """The catalog: bundled data, overridden by id from catalog files in the user's presets dirs, and
+    API prices from --api-prices / AI_COSTS_API_PRICES files."""
     overrides = [d for d in user_dirs(presets_dirs) if d.is_dir()]
-    return Catalog(lambda section: load_section(section, overrides))
+    prices = api_price_files(api_prices)
+    for path in prices:
+        if not path.is_file():
+            raise CatalogError(f"API price file not found: {path}")
+    return Catalog(lambda section: load_section(section, overrides, prices))

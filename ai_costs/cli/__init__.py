@@ -8,9 +8,12 @@ from ai_costs import __version__
 from ai_costs.cli._errors import run_app
 from ai_costs.cli.breakeven import breakeven
 from ai_costs.cli.catalog import catalog_app
+from ai_costs.cli.check import check
 from ai_costs.cli.compare_gpus import compare_gpus
+from ai_costs.cli.diff import diff
 from ai_costs.cli.infer import infer
 from ai_costs.cli.presets import presets_app
+from ai_costs.cli.schema import schema
 from ai_costs.cli.train import train
 
 app = typer.Typer(
@@ -46,6 +49,9 @@ app.command("train")(train)
 app.command("infer")(infer)
 app.command("breakeven")(breakeven)
 app.command("compare-gpus")(compare_gpus)
+app.command("check")(check)
+app.command("diff")(diff)
+app.command("schema")(schema)
 app.add_typer(presets_app, name="presets")
 app.add_typer(catalog_app, name="catalog")
 

@@ -21,6 +21,25 @@ FormatOpt = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", case_sensitive=False, help="Output format."),
 ]
+MaxOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--max",
+        metavar="METRIC=VALUE",
+        help="Budget limit on a summary metric, e.g. total_usd=2M (repeatable): the full result is printed, "
+        "then the exit code is 1 if any metric is over its limit.",
+        show_default=False,
+    ),
+]
+ApiPricesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--api-prices",
+        help="API price file merged over the bundled prices by id: LiteLLM's model_prices JSON or ai-costs "
+        "YAML (repeatable; env AI_COSTS_API_PRICES).",
+        show_default=False,
+    ),
+]
 PresetsDirOpt = Annotated[
     list[Path] | None,
     typer.Option(

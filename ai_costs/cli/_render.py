@@ -1,24 +1,58 @@
-"""Write a report in the chosen format: JSON as plain text, tables through rich (lazily).
+"""Finish every estimating command the same way: checks, warnings to stderr, the chosen format, exit code.
 
-Warnings go to stderr in every format, so stdout carries only the result.
+JSON and CSV are written as plain text; only table mode imports rich (and plotext for charts).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from collections.abc import Callable
 
+import typer
+
+from ai_costs.errors import ExitCode
 from ai_costs.models.report import Report
 from ai_costs.render import OutputFormat
 
 
-def render(report: Report, fmt: OutputFormat) -> None:
+def _print_table(report: Report) -> None:
+    from ai_costs.render.table import print_report
+
+    print_report(report)
+
+
+def finish(
+    report: Report, fmt: OutputFormat, max_items: list[str] | None = None,
+    table: Callable[[Report], None] = _print_table,
+) -> None:
+    """Apply --max limits, print the full result, then exit 1 naming each metric over its limit."""
+    if max_items:
+        from ai_costs.engine.checks import check_limits, parse_limits
+
+        report = dataclasses.replace(report, checks=check_limits(report, parse_limits(max_items)))
     for warning in report.warnings:
         sys.stderr.write(f"Warning: {warning}\n")
     if fmt is OutputFormat.json:
         from ai_costs.render.json import report_json
 
         sys.stdout.write(report_json(report) + "\n")
-        return
-    from ai_costs.render.table import print_report
+    elif fmt is OutputFormat.csv:
+        from ai_costs.render.csv import report_csv
 
-    print_report(report)
+        sys.stdout.write(report_csv(report))
+    elif fmt is OutputFormat.markdown:
+        from ai_costs.render.markdown import report_markdown
+
+        sys.stdout.write(report_markdown(report))
+    else:
+        table(report)
+    failed = [c for c in report.checks if not c.ok]
+    if failed:
+        from ai_costs.render.format import fmt_value
+
+        for c in failed:
+            value = "unknown (not estimated)" if c.value is None else fmt_value(c.metric, c.value)
+            sys.stderr.write(f"Over budget: {c.metric} = {value}, limit {fmt_value(c.metric, c.limit)}\n")
+    if failed:
+        raise typer.Exit(ExitCode.CHECK_FAILED)

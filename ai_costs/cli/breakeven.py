@@ -6,7 +6,9 @@ from typing import Any
 
 from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
+    ApiPricesOpt,
     FormatOpt,
+    MaxOpt,
     PresetOpt,
     PresetsDirOpt,
     ScenarioArg,
@@ -16,6 +18,7 @@ from ai_costs.cli._options import (
     scenario_ref,
     text,
 )
+from ai_costs.models.report import Report
 from ai_costs.models.scenario import BREAKEVEN_EXCLUSIVE, BreakevenScenario, field_names
 from ai_costs.render import OutputFormat
 
@@ -61,6 +64,8 @@ def breakeven(
     pue: str | None = num("--pue", "Data-centre PUE  [default: catalog]", BUY, "F"),
     usd_per_kwh: str | None = num("--usd-per-kwh", "Electricity price  [default: catalog]", BUY, "USD"),
     fmt: FormatOpt = OutputFormat.table,
+    max_: MaxOpt = None,
+    api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,
 ) -> None:
     """When two cost streams cross: training vs inference, self-hosting vs an API, a fine-tune vs a
@@ -80,8 +85,8 @@ def breakeven(
       --usd-per-gpu-hour 2.5 --utilization 0.8
     """
     from ai_costs.catalog import load_catalog
-    from ai_costs.engine.breakeven import Sides, estimate_breakeven
-    from ai_costs.models.scenario import INFER_EXCLUSIVE, TRAIN_EXCLUSIVE, InferScenario, TrainScenario
+    from ai_costs.cli._scenarios import breakeven_sides
+    from ai_costs.engine.breakeven import estimate_breakeven
     from ai_costs.presets import build_scenario
 
     given: dict[str, Any] = overrides(locals(), FIELDS)
@@ -90,28 +95,12 @@ def breakeven(
         BreakevenScenario, "breakeven", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=BREAKEVEN_EXCLUSIVE,
     )
+    report = estimate_breakeven(scen, breakeven_sides(scen, dirs), load_catalog(dirs, api_prices or []))
+    from ai_costs.cli._render import finish
 
-    def side_train(ref: str | None) -> TrainScenario | None:
-        return None if ref is None else build_scenario(TrainScenario, "train", ref, {}, presets_dirs=dirs,
-                                                       exclusive=TRAIN_EXCLUSIVE)
+    def table(r: Report) -> None:
+        from ai_costs.render.table import print_breakeven
 
-    def side_infer(ref: str | None) -> InferScenario | None:
-        return None if ref is None else build_scenario(InferScenario, "infer", ref, {}, presets_dirs=dirs,
-                                                       exclusive=INFER_EXCLUSIVE)
+        print_breakeven(r)
 
-    sides = Sides(train=side_train(scen.train), infer=side_infer(scen.infer),
-                  self_hosted=side_infer(scen.self_hosted), finetune=side_train(scen.finetune),
-                  small=side_infer(scen.small))
-    report = estimate_breakeven(scen, sides, load_catalog(dirs))
-    if fmt is OutputFormat.json:
-        from ai_costs.cli._render import render
-
-        render(report, fmt)
-        return
-    import sys
-
-    for warning in report.warnings:
-        sys.stderr.write(f"Warning: {warning}\n")
-    from ai_costs.render.table import print_breakeven
-
-    print_breakeven(report)
+    finish(report, fmt, max_, table)

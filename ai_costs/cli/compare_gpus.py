@@ -7,8 +7,19 @@ from typing import Any
 import typer
 
 from ai_costs.cli._errors import handles_errors
-from ai_costs.cli._options import FormatOpt, PresetOpt, PresetsDirOpt, ScenarioArg, flag_names, num, scenario_ref, text
+from ai_costs.cli._options import (
+    FormatOpt,
+    MaxOpt,
+    PresetOpt,
+    PresetsDirOpt,
+    ScenarioArg,
+    flag_names,
+    num,
+    scenario_ref,
+    text,
+)
 from ai_costs.errors import InvalidInput
+from ai_costs.models.report import Report
 from ai_costs.models.scenario import InferScenario, TrainScenario, field_names
 from ai_costs.render import OutputFormat
 
@@ -68,6 +79,7 @@ def compare_gpus(
     usd_per_kwh: str | None = num("--usd-per-kwh", "Electricity price.", PRICE, "USD"),
     grid_gco2_per_kwh: str | None = num("--grid-gco2-per-kwh", "Grid intensity.", PRICE, "G"),
     fmt: FormatOpt = OutputFormat.table,
+    max_: MaxOpt = None,
     presets_dir: PresetsDirOpt = None,
 ) -> None:
     """Every accelerator in the catalog ranked for one training or serving job: fits or not, the count,
@@ -120,11 +132,11 @@ def compare_gpus(
         raise InvalidInput("compare-gpus ranks self-hosted accelerators: the scenario names an API (--api)")
     ids = [s.strip() for s in only.split(",") if s.strip()] if only else []
     report = run(scen, load_catalog(dirs), only=ids, vendor=vendor, sort=sort, descending=descending, top=top)
-    if fmt is OutputFormat.json:
-        from ai_costs.cli._render import render
+    from ai_costs.cli._render import finish
 
-        render(report, fmt)
-        return
-    from ai_costs.render.compare import print_comparison
+    def table(r: Report) -> None:
+        from ai_costs.render.compare import print_comparison
 
-    print_comparison(report, wide=wide)
+        print_comparison(r, wide=wide)
+
+    finish(report, fmt, max_, table)

@@ -6,7 +6,9 @@ from typing import Any
 
 from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
+    ApiPricesOpt,
     FormatOpt,
+    MaxOpt,
     PresetOpt,
     PresetsDirOpt,
     ScenarioArg,
@@ -63,6 +65,8 @@ def infer(
     grid_gco2_per_kwh: str | None = num("--grid-gco2-per-kwh", "Grid carbon intensity  [default: catalog]",
                                         ENERGY, "G"),
     fmt: FormatOpt = OutputFormat.table,
+    max_: MaxOpt = None,
+    api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,
 ) -> None:
     """Cost of serving a workload: per-token API prices, or self-hosted accelerators.
@@ -79,7 +83,7 @@ def infer(
       ai-costs infer llama-3.1-8b-self-hosted --max-tpot 0.02
     """
     from ai_costs.catalog import load_catalog
-    from ai_costs.cli._render import render
+    from ai_costs.cli._render import finish
     from ai_costs.engine.infer import estimate_inference
     from ai_costs.presets import build_scenario
 
@@ -89,4 +93,4 @@ def infer(
         InferScenario, "infer", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=INFER_EXCLUSIVE,
     )
-    render(estimate_inference(scen, load_catalog(dirs)), fmt)
+    finish(estimate_inference(scen, load_catalog(dirs, api_prices or [])), fmt, max_)

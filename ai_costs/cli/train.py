@@ -7,6 +7,7 @@ from typing import Any
 from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     FormatOpt,
+    MaxOpt,
     PresetOpt,
     PresetsDirOpt,
     ScenarioArg,
@@ -53,6 +54,7 @@ def train(
     usd_per_kwh: str | None = num("--usd-per-kwh", "Electricity price  [default: catalog]", ENERGY, "USD"),
     grid_gco2_per_kwh: str | None = num("--grid-gco2-per-kwh", "Grid carbon intensity  [default: catalog]", ENERGY, "G"),
     fmt: FormatOpt = OutputFormat.table,
+    max_: MaxOpt = None,
     presets_dir: PresetsDirOpt = None,
 ) -> None:
     """Cost, time and energy of a pre-training or fine-tuning run.
@@ -70,7 +72,7 @@ def train(
       ai-costs train --params 70B --tokens chinchilla --days 30 --cloud lambda
     """
     from ai_costs.catalog import load_catalog
-    from ai_costs.cli._render import render
+    from ai_costs.cli._render import finish
     from ai_costs.engine.train import estimate_training
     from ai_costs.presets import build_scenario
 
@@ -80,4 +82,4 @@ def train(
         TrainScenario, "train", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=TRAIN_EXCLUSIVE,
     )
-    render(estimate_training(scen, load_catalog(dirs)), fmt)
+    finish(estimate_training(scen, load_catalog(dirs)), fmt, max_)

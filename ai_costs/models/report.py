@@ -34,6 +34,16 @@ class SourceRef:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Check:
+    """A budget limit on one metric: ok when the value is known and at most the limit."""
+
+    metric: str
+    limit: float
+    value: float | None
+    ok: bool
+
+
+@dataclass(frozen=True, kw_only=True)
 class Report:
     """The result of an estimating command, serialised as the versioned JSON envelope."""
 
@@ -45,14 +55,20 @@ class Report:
     warnings: tuple[str, ...] = ()
     sources: tuple[SourceRef, ...] = ()
     detail: dict[str, Any] = field(default_factory=dict)
+    checks: tuple[Check, ...] = ()
     schema_version: str = SCHEMA_VERSION
+
+    @property
+    def status(self) -> str:
+        """'ok', or 'over_budget' when a --max limit or budget line fails (exit code 1)."""
+        return "over_budget" if any(not c.ok for c in self.checks) else "ok"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document: unrounded numbers, keys in contract order."""
         return {
             "schema_version": self.schema_version,
             "command": self.command,
-            "status": "ok",
+            "status": self.status,
             "inputs": self.inputs,
             "summary": self.summary,
             "line_items": [dataclasses.asdict(line) for line in self.line_items],
@@ -60,4 +76,5 @@ class Report:
             "warnings": list(self.warnings),
             "sources": [dataclasses.asdict(s) for s in self.sources],
             "detail": self.detail,
+            "checks": [dataclasses.asdict(c) for c in self.checks],
         }

@@ -7,10 +7,10 @@ Unset fields are None; the engine resolves defaults and reports every one in `in
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ai_costs.errors import InvalidInput
-from ai_costs.models._schema import QUANTITY, Bounds, Fraction, PositiveFloat, PositiveInt
+from ai_costs.models._schema import QUANTITY, Bounds, Fraction, NonNegativeFloat, PositiveFloat, PositiveInt
 
 Multiplier = Annotated[float, Bounds(ge=1), QUANTITY]  # >= 1: overhead on top of the final run
 
@@ -233,3 +233,22 @@ def rivals(field_name: str, groups: tuple[tuple[frozenset[str], frozenset[str]],
 
 def field_names(cls: type) -> list[str]:
     return [f.name for f in fields(cls)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BudgetLine:
+    """One line of a budget file: a scenario (preset or path), field overrides, and limits."""
+
+    scenario: str
+    name: str | None = None
+    set: dict[str, Any] | None = None
+    max: dict[str, NonNegativeFloat] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BudgetFile:
+    """`ai-costs check BUDGET.yaml`: scenarios with limits; exit 1 when a line fails."""
+
+    version: Literal[1]
+    checks: tuple[BudgetLine, ...]
+    description: str | None = None

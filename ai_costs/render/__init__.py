@@ -8,3 +8,5 @@ from enum import StrEnum
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
+    csv = "csv"
+    markdown = "markdown"

@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ai_costs.models.report import Report
-from ai_costs.render.table import fmt_count, fmt_usd, fmt_value, print_assumptions
+from ai_costs.render.format import fmt_count, fmt_usd, fmt_value
+from ai_costs.render.table import print_assumptions, print_checks
 
 COLUMNS = {
     "train": [("gpu", "accelerator"), ("status", "state"), ("gpus", "count"), ("wall_clock_days", "days"),
@@ -72,3 +73,4 @@ def print_comparison(report: Report, *, wide: bool = False, console: Console | N
                   "faster. States: no price (no sourced price), no fit, no peak (precision not published), "
                   "assumed (priced only by a rate from a published estimate). --wide adds prices and sources.")
     print_assumptions(report, console)
+    print_checks(report, console)

@@ -2,113 +2,13 @@
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ai_costs.models.report import Report
-
-LABELS = {
-    "total_usd": "Total cost",
-    "compute_usd": "Compute cost",
-    "energy_usd": "Energy cost",
-    "gpu_hours": "Accelerator-hours",
-    "wall_clock_days": "Wall-clock",
-    "gpus": "Accelerators",
-    "training_flops": "Training FLOPs",
-    "mfu": "MFU",
-    "kwh": "Energy",
-    "co2_kg": "CO2",
-    "min_gpus_to_fit": "Fewest that fit",
-    "usd_per_request": "Per request",
-    "usd_per_day": "Per day",
-    "usd_per_month": "Per month (30.4 days)",
-    "usd_per_year": "Per year",
-    "usd_per_million_input_tokens": "Per 1M input tokens",
-    "usd_per_million_output_tokens": "Per 1M output tokens",
-    "usd_per_million_tokens": "Per 1M tokens (blended)",
-    "tokens_per_day": "Tokens per day",
-    "replicas": "Replicas",
-    "output_tokens_per_second": "Output tokens/s (fleet)",
-    "output_tokens_per_second_per_gpu": "Output tokens/s per GPU",
-    "ttft_seconds": "Time to first token",
-    "tpot_seconds": "Time per output token",
-    "utilization": "Utilization (average)",
-    "kwh_per_day": "Energy per day",
-    "co2_kg_per_day": "CO2 per day",
-}
-
-
-def fmt_usd(value: float | None) -> str:
-    if value is None:
-        return "unpriced"
-    if value == 0:
-        return "$0"
-    if abs(value) >= 1e6:
-        return f"${value / 1e6:,.2f}M"
-    if abs(value) >= 100:
-        return f"${value:,.0f}"
-    if abs(value) >= 0.01:
-        return f"${value:,.2f}"
-    return f"${value:.3g}"
-
-
-def fmt_count(value: float) -> str:
-    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-        if abs(value) >= limit:
-            return f"{value / limit:,.2f}{suffix}"
-    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
-
-
-def fmt_value(key: str, value: Any) -> str:
-    """Format a summary value by the unit in its key (the JSON keeps unrounded numbers)."""
-    if value is None:
-        return "unpriced" if key.endswith("usd") else "n/a"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float) and not math.isfinite(value):
-        return "n/a"
-    if key.endswith("_usd") or key.startswith("usd_"):
-        return fmt_usd(value)
-    if key == "mfu" or key in {"utilization", "inference_share"}:
-        return f"{value:.1%}"
-    if key.endswith("flops"):
-        return f"{value:.3g}"
-    if key.endswith("_days"):
-        return f"{value:,.1f} days"
-    if "kwh" in key:
-        return _energy(value)
-    if key.startswith("co2_kg"):
-        return f"{value / 1000:,.1f} t" if value >= 1000 else f"{value:,.1f} kg"
-    if key.endswith("seconds"):
-        return f"{value * 1000:,.0f} ms" if value < 1 else f"{value:,.2f} s"
-    return fmt_count(value)
-
-
-def _energy(kwh: float) -> str:
-    if kwh >= 1e6:
-        return f"{kwh / 1e6:,.2f} GWh"
-    if kwh >= 1e3:
-        return f"{kwh / 1e3:,.1f} MWh"
-    return f"{kwh:,.1f} kWh"
-
-
-def _title(report: Report) -> str:
-    i = report.inputs
-    if report.command == "train":
-        what = i.get("model") or (f"{fmt_count(i['params'])} params" if i.get("params") else "training run")
-        count = f"{i['gpus']:,} x " if i.get("gpus") else ""
-        return f"Training estimate: {what} ({i.get('method')}) on {count}{i.get('gpu')}"
-    if report.command == "infer" and i.get("deployment") == "api":
-        return f"Inference estimate: {i.get('api')} API"
-    if report.command == "infer":
-        return (f"Inference estimate: {i.get('model')} ({i.get('precision')}) on replicas of "
-                f"{i.get('gpus')} x {i.get('gpu')}, batch {i.get('batch_size')}")
-    return f"{report.command} estimate"
+from ai_costs.render.format import LABELS, fmt_count, fmt_usd, fmt_value, title
 
 
 def summary_table(report: Report) -> Table:
@@ -150,6 +50,19 @@ def memory_table(memory: dict[str, float]) -> Table:
     return table
 
 
+def print_checks(report: Report, console: Console) -> None:
+    """The --max limits and whether each holds (the exit code is 1 when one does not)."""
+    if not report.checks:
+        return
+    table = Table(box=box.SIMPLE_HEAD, title="Budget checks", title_justify="left")
+    for column in ("metric", "limit", "value", "result"):
+        table.add_column(column, justify="left" if column in {"metric", "result"} else "right")
+    for c in report.checks:
+        table.add_row(c.metric, fmt_value(c.metric, c.limit), fmt_value(c.metric, c.value),
+                      "ok" if c.ok else "OVER")
+    console.print(table)
+
+
 def print_assumptions(report: Report, console: Console) -> None:
     if not report.assumptions:
         return
@@ -164,7 +77,7 @@ def print_assumptions(report: Report, console: Console) -> None:
 
 def print_report(report: Report, console: Console | None = None) -> None:
     console = console or Console(highlight=False)
-    console.print(_title(report), style="bold")
+    console.print(title(report), style="bold")
     console.print(summary_table(report))
     if report.line_items:
         console.print(lines_table(report))
@@ -172,6 +85,7 @@ def print_report(report: Report, console: Console | None = None) -> None:
     if memory:
         console.print(memory_table(memory))
     print_assumptions(report, console)
+    print_checks(report, console)
     if report.sources:
         dates = sorted({s.as_of for s in report.sources})
         console.print(
@@ -231,3 +145,4 @@ def print_breakeven(report: Report, console: Console | None = None) -> None:
                            title="Cumulative cost (USD millions) by month", width=width)
     console.print(Text(chart))
     print_assumptions(report, console)
+    print_checks(report, console)

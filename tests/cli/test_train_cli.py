@@ -13,7 +13,7 @@ TRAIN_SUMMARY = (
     "min_gpus_to_fit"
 ).split()
 ENVELOPE = ["schema_version", "command", "status", "inputs", "summary", "line_items", "assumptions",
-            "warnings", "sources", "detail"]
+            "warnings", "sources", "detail", "checks"]
 
 
 def test_json_contract_keys() -> None:

@@ -1,0 +1,67 @@
+"""Load any scenario (train, infer, breakeven) and run its engine: shared by breakeven, check and diff."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ai_costs.models.catalog import Catalog
+from ai_costs.models.report import Report
+from ai_costs.models.scenario import (
+    BREAKEVEN_EXCLUSIVE,
+    INFER_EXCLUSIVE,
+    TRAIN_EXCLUSIVE,
+    BreakevenScenario,
+    InferScenario,
+    TrainScenario,
+)
+from ai_costs.presets import build_scenario, resolve, scenario_kind
+
+KINDS: dict[str, tuple[type, Any]] = {
+    "train": (TrainScenario, TRAIN_EXCLUSIVE),
+    "infer": (InferScenario, INFER_EXCLUSIVE),
+    "breakeven": (BreakevenScenario, BREAKEVEN_EXCLUSIVE),
+}
+
+
+def load(kind: str, ref: str, overrides: Mapping[str, Any], dirs: Sequence[Path]) -> Any:
+    cls, exclusive = KINDS[kind]
+    return build_scenario(cls, kind, ref, overrides, presets_dirs=dirs, exclusive=exclusive)
+
+
+def breakeven_sides(scen: BreakevenScenario, dirs: Sequence[Path]) -> Any:
+    """The scenarios a breakeven refers to by preset name or path, loaded."""
+    from ai_costs.engine.breakeven import Sides
+
+    def side(kind: str, ref: str | None) -> Any:
+        return None if ref is None else load(kind, ref, {}, dirs)
+
+    return Sides(train=side("train", scen.train), infer=side("infer", scen.infer),
+                 self_hosted=side("infer", scen.self_hosted), finetune=side("train", scen.finetune),
+                 small=side("infer", scen.small))
+
+
+def estimate(scen: Any, catalog: Catalog, dirs: Sequence[Path]) -> Report:
+    """Run the engine that matches the scenario's kind."""
+    if isinstance(scen, TrainScenario):
+        from ai_costs.engine.train import estimate_training
+
+        return estimate_training(scen, catalog)
+    if isinstance(scen, InferScenario):
+        from ai_costs.engine.infer import estimate_inference
+
+        return estimate_inference(scen, catalog)
+    from ai_costs.engine.breakeven import estimate_breakeven
+
+    return estimate_breakeven(scen, breakeven_sides(scen, dirs), catalog)
+
+
+def estimate_ref(ref: str, overrides: Mapping[str, Any], catalog: Catalog, dirs: Sequence[Path]) -> Report:
+    """A preset name or scenario path, with field overrides, estimated."""
+    kind = scenario_kind(resolve(ref, dirs))
+    if kind not in KINDS:
+        from ai_costs.errors import InvalidInput
+
+        raise InvalidInput(f"{ref}: unknown scenario kind {kind!r}; one of: {', '.join(KINDS)}")
+    return estimate(load(kind, ref, overrides, dirs), catalog, dirs)

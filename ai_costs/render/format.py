@@ -1,0 +1,107 @@
+"""Number formatting for people (tables, markdown): units from the key names; rounding happens only here."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ai_costs.models.report import Report
+
+LABELS = {
+    "total_usd": "Total cost",
+    "compute_usd": "Compute cost",
+    "energy_usd": "Energy cost",
+    "gpu_hours": "Accelerator-hours",
+    "wall_clock_days": "Wall-clock",
+    "gpus": "Accelerators",
+    "training_flops": "Training FLOPs",
+    "mfu": "MFU",
+    "kwh": "Energy",
+    "co2_kg": "CO2",
+    "min_gpus_to_fit": "Fewest that fit",
+    "usd_per_request": "Per request",
+    "usd_per_day": "Per day",
+    "usd_per_month": "Per month (30.4 days)",
+    "usd_per_year": "Per year",
+    "usd_per_million_input_tokens": "Per 1M input tokens",
+    "usd_per_million_output_tokens": "Per 1M output tokens",
+    "usd_per_million_tokens": "Per 1M tokens (blended)",
+    "tokens_per_day": "Tokens per day",
+    "replicas": "Replicas",
+    "output_tokens_per_second": "Output tokens/s (fleet)",
+    "output_tokens_per_second_per_gpu": "Output tokens/s per GPU",
+    "ttft_seconds": "Time to first token",
+    "tpot_seconds": "Time per output token",
+    "utilization": "Utilization (average)",
+    "kwh_per_day": "Energy per day",
+    "co2_kg_per_day": "CO2 per day",
+}
+
+
+def fmt_usd(value: float | None) -> str:
+    if value is None:
+        return "unpriced"
+    if value == 0:
+        return "$0"
+    if abs(value) >= 1e6:
+        return f"${value / 1e6:,.2f}M"
+    if abs(value) >= 100:
+        return f"${value:,.0f}"
+    if abs(value) >= 0.01:
+        return f"${value:,.2f}"
+    return f"${value:.3g}"
+
+
+def fmt_count(value: float) -> str:
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(value) >= limit:
+            return f"{value / limit:,.2f}{suffix}"
+    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
+
+
+def fmt_value(key: str, value: Any) -> str:
+    """Format a summary value by the unit in its key (the JSON keeps unrounded numbers)."""
+    if value is None:
+        return "unpriced" if key.endswith("usd") else "n/a"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return "n/a"
+    if key.endswith("_usd") or key.startswith("usd_"):
+        return fmt_usd(value)
+    if key == "mfu" or key in {"utilization", "inference_share"}:
+        return f"{value:.1%}"
+    if key.endswith("flops"):
+        return f"{value:.3g}"
+    if key.endswith("_days"):
+        return f"{value:,.1f} days"
+    if "kwh" in key:
+        return _energy(value)
+    if key.startswith("co2_kg"):
+        return f"{value / 1000:,.1f} t" if value >= 1000 else f"{value:,.1f} kg"
+    if key.endswith("seconds"):
+        return f"{value * 1000:,.0f} ms" if value < 1 else f"{value:,.2f} s"
+    return fmt_count(value)
+
+
+def _energy(kwh: float) -> str:
+    if kwh >= 1e6:
+        return f"{kwh / 1e6:,.2f} GWh"
+    if kwh >= 1e3:
+        return f"{kwh / 1e3:,.1f} MWh"
+    return f"{kwh:,.1f} kWh"
+
+
+def title(report: Report) -> str:
+    """A one-line heading naming what was estimated."""
+    i = report.inputs
+    if report.command == "train":
+        what = i.get("model") or (f"{fmt_count(i['params'])} params" if i.get("params") else "training run")
+        count = f"{i['gpus']:,} x " if i.get("gpus") else ""
+        return f"Training estimate: {what} ({i.get('method')}) on {count}{i.get('gpu')}"
+    if report.command == "infer" and i.get("deployment") == "api":
+        return f"Inference estimate: {i.get('api')} API"
+    if report.command == "infer":
+        return (f"Inference estimate: {i.get('model')} ({i.get('precision')}) on replicas of "
+                f"{i.get('gpus')} x {i.get('gpu')}, batch {i.get('batch_size')}")
+    return f"{report.command} estimate"
