@@ -35,6 +35,7 @@ ApiPricesOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--api-prices",
+        metavar="FILE",
         help="API price file merged over the bundled prices by id: LiteLLM's model_prices JSON or ai-costs "
         "YAML (repeatable; env AI_COSTS_API_PRICES).",
         show_default=False,
@@ -44,6 +45,7 @@ PresetsDirOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--presets-dir",
+        metavar="DIR",
         envvar="AI_COSTS_PRESETS_DIR",
         help="Directory of user scenarios and catalog overrides (repeatable; env AI_COSTS_PRESETS_DIR).",
         show_default=False,
@@ -73,3 +75,55 @@ def overrides(values: dict[str, Any], fields: list[str]) -> dict[str, Any]:
 
 def flag_names(fields: list[str]) -> dict[str, str]:
     return {f: "--" + f.replace("_", "-") for f in fields}
+
+
+TRAIN, WORKLOAD, DEPLOY, PRICE, ENERGY = "Training job", "Workload", "Deployment", "Pricing", "Energy"
+
+
+class O:  # noqa: E742 - a short namespace used in every command signature
+    """Options that several commands share, defined once (train, infer, compare-gpus, breakeven)."""
+
+    # what is trained
+    MODEL = text("--model", "Model id from `ai-costs catalog models`.", TRAIN, "ID")
+    PARAMS = num("--params", "Total parameters, e.g. 405B.", TRAIN)
+    ACTIVE_PARAMS = num("--active-params", "Active parameters per token (MoE), e.g. 37B.", TRAIN)
+    TOKENS = num("--tokens", "Training tokens per epoch, e.g. 15.6T, or 'chinchilla' (20 x params).", TRAIN)
+    SEQ_LEN = num("--seq-len", "Sequence length (attention FLOPs, activations).", TRAIN)
+    FLOPS = num("--flops", "Total training FLOPs instead of params x tokens, e.g. 2.15e25.", TRAIN)
+    GPU_HOURS = num("--gpu-hours", "Accelerator-hours instead of FLOPs, e.g. 2.788M.", TRAIN)
+    METHOD = text("--method", "pretrain | full | lora | qlora  [default: pretrain]", TRAIN, "METHOD")
+    EPOCHS = num("--epochs", "Passes over the tokens  [default: 1]", TRAIN)
+    DAYS = num("--days", "Target wall-clock days (derives --gpus).", TRAIN)
+    MFU = num("--mfu", "Model FLOPs utilization in (0, 1]  [default: calibrated]", TRAIN, "F")
+    OVERHEAD = num("--overhead", "Multiplier for failed runs and experiments  [default: 1]", TRAIN, "F")
+    # what is served
+    DAILY_USERS = num("--daily-users", "Daily active users, e.g. 100M.", WORKLOAD)
+    REQUESTS_PER_USER = num("--requests-per-user", "Requests per user per day  [default: 1]", WORKLOAD)
+    REQUESTS_PER_DAY = num("--requests-per-day", "Requests per day (instead of users).", WORKLOAD)
+    CALLS_PER_REQUEST = num("--calls-per-request", "Model calls per request (agents)  [default: 1]", WORKLOAD)
+    INPUT_TOKENS = num("--input-tokens", "Prompt tokens per call.", WORKLOAD)
+    OUTPUT_TOKENS = num("--output-tokens", "Visible output tokens per call.", WORKLOAD)
+    REASONING_TOKENS = num("--reasoning-tokens", "Reasoning tokens per call (billed as output).", WORKLOAD)
+    CACHED_FRACTION = num("--cached-fraction", "Share of input tokens served from cache.", WORKLOAD, "F")
+    BATCH_FRACTION = num("--batch-fraction", "Share of calls sent through a batch API.", WORKLOAD, "F")
+    PEAK_TO_AVERAGE = num("--peak-to-average", "Peak load / average load  [default: 1]", WORKLOAD, "F")
+    # on what
+    GPU = text("--gpu", "Accelerator id from `ai-costs catalog gpus`  [default: h100-sxm]", DEPLOY, "ID")
+    KV_PRECISION = text("--kv-precision", "KV cache: bf16 | fp16 | fp8 | int8  [default: fp8 with fp8 weights, "
+                        "else bf16]", DEPLOY, "P")
+    BATCH_SIZE = num("--batch-size", "Sequences in flight per replica, or 'auto'  [default: auto]", DEPLOY)
+    MAX_TTFT = num("--max-ttft", "Latency target: time to first token, seconds.", DEPLOY, "S")
+    MAX_TPOT = num("--max-tpot", "Latency target: time per output token, seconds.", DEPLOY, "S")
+    SPECULATIVE_SPEEDUP = num("--speculative-speedup", "Decode speed-up from speculative decoding.", DEPLOY, "F")
+    UTILIZATION = num("--utilization", "Highest planned load per replica  [default: 1]", DEPLOY, "F")
+    # pricing and energy
+    USD_PER_GPU_HOUR = num("--usd-per-gpu-hour", "Price per accelerator-hour.", PRICE, "USD")
+    CLOUD = text("--cloud", "Provider from `ai-costs catalog clouds`.", PRICE, "ID")
+    PRICING = text("--pricing", "on-demand | reserved-1y | reserved-3y | spot | capacity-block | assumed | owned",
+                   PRICE, "P")
+    PURCHASE_USD_PER_GPU = num("--purchase-usd-per-gpu", "Purchase price per accelerator (with --pricing owned)  "
+                               "[default: catalog]", PRICE, "USD")
+    LIFETIME_YEARS = num("--lifetime-years", "Years of use when owned  [default: 5]", PRICE, "Y")
+    PUE = num("--pue", "Data-centre PUE  [default: catalog]", ENERGY, "F")
+    USD_PER_KWH = num("--usd-per-kwh", "Electricity price  [default: catalog]", ENERGY, "USD")
+    GRID_GCO2_PER_KWH = num("--grid-gco2-per-kwh", "Grid carbon intensity  [default: catalog]", ENERGY, "G")

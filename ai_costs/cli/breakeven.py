@@ -9,6 +9,7 @@ from ai_costs.cli._options import (
     ApiPricesOpt,
     FormatOpt,
     MaxOpt,
+    O,
     PresetOpt,
     PresetsDirOpt,
     ScenarioArg,
@@ -54,19 +55,20 @@ def breakeven(
     purchase_usd_per_gpu: str | None = num("--purchase-usd-per-gpu", "Purchase price  [default: catalog]", BUY,
                                            "USD"),
     usd_per_gpu_hour: str | None = num("--usd-per-gpu-hour", "Rental price  [default: cheapest sourced]", BUY, "USD"),
-    cloud: str | None = text("--cloud", "Rent from this provider.", BUY, "ID"),
-    pricing: str | None = text("--pricing", "Rental commitment: on-demand | reserved-1y | ...", BUY, "P"),
+    cloud: str | None = O.CLOUD,
+    pricing: str | None = O.PRICING,
     utilization: str | None = num("--utilization", "Share of hours the accelerators are busy  [default: 1]", BUY,
                                   "F"),
     resale_fraction: str | None = num("--resale-fraction", "Share of the price recovered at the end  [default: 0]",
                                       BUY, "F"),
     lifetime_years: str | None = num("--lifetime-years", "Years of use  [default: 5]", BUY, "Y"),
-    pue: str | None = num("--pue", "Data-centre PUE  [default: catalog]", BUY, "F"),
-    usd_per_kwh: str | None = num("--usd-per-kwh", "Electricity price  [default: catalog]", BUY, "USD"),
+    pue: str | None = O.PUE,
+    usd_per_kwh: str | None = O.USD_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
     api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,
+
 ) -> None:
     """When two cost streams cross: training vs inference, self-hosting vs an API, a fine-tune vs a
     larger API model, buying vs renting accelerators.

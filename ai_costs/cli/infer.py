@@ -9,6 +9,7 @@ from ai_costs.cli._options import (
     ApiPricesOpt,
     FormatOpt,
     MaxOpt,
+    O,
     PresetOpt,
     PresetsDirOpt,
     ScenarioArg,
@@ -22,52 +23,48 @@ from ai_costs.models.scenario import INFER_EXCLUSIVE, InferScenario, field_names
 from ai_costs.render import OutputFormat
 
 FIELDS = field_names(InferScenario)
-WORK, API, HOST, PRICE, ENERGY = "Workload", "API deployment", "Self-hosted deployment", "Pricing", "Energy"
+API, HOST = "API deployment", "Deployment"
 
 
 @handles_errors("infer")
 def infer(
     scenario: ScenarioArg = None,
     preset: PresetOpt = None,
-    daily_users: str | None = num("--daily-users", "Daily active users, e.g. 100M.", WORK),
-    requests_per_user: str | None = num("--requests-per-user", "Requests per user per day  [default: 1]", WORK),
-    requests_per_day: str | None = num("--requests-per-day", "Requests per day (instead of users).", WORK),
-    calls_per_request: str | None = num("--calls-per-request", "Model calls per request (agents)  [default: 1]", WORK),
-    input_tokens: str | None = num("--input-tokens", "Prompt tokens per call.", WORK),
-    output_tokens: str | None = num("--output-tokens", "Visible output tokens per call.", WORK),
-    reasoning_tokens: str | None = num("--reasoning-tokens", "Reasoning tokens per call (billed as output).", WORK),
-    cached_fraction: str | None = num("--cached-fraction", "Share of input tokens served from cache.", WORK, "F"),
-    batch_fraction: str | None = num("--batch-fraction", "Share of calls sent through a batch API.", WORK, "F"),
-    peak_to_average: str | None = num("--peak-to-average", "Peak load / average load  [default: 1]", WORK, "F"),
+    daily_users: str | None = O.DAILY_USERS,
+    requests_per_user: str | None = O.REQUESTS_PER_USER,
+    requests_per_day: str | None = O.REQUESTS_PER_DAY,
+    calls_per_request: str | None = O.CALLS_PER_REQUEST,
+    input_tokens: str | None = O.INPUT_TOKENS,
+    output_tokens: str | None = O.OUTPUT_TOKENS,
+    reasoning_tokens: str | None = O.REASONING_TOKENS,
+    cached_fraction: str | None = O.CACHED_FRACTION,
+    batch_fraction: str | None = O.BATCH_FRACTION,
+    peak_to_average: str | None = O.PEAK_TO_AVERAGE,
     api: str | None = text("--api", "API model id from `ai-costs catalog apis`.", API, "ID"),
-    model: str | None = text("--model", "Model id from `ai-costs catalog models`.", HOST, "ID"),
-    gpu: str | None = text("--gpu", "Accelerator id  [default: h100-sxm]", HOST, "ID"),
+    model: str | None = O.MODEL,
+    gpu: str | None = O.GPU,
     gpus: str | None = num("--gpus", "Accelerators per replica  [default: fewest that fit]", HOST),
     precision: str | None = text("--precision", "Weights: bf16 | fp16 | fp8 | int8 | int4 | fp4  [default: bf16]",
                                  HOST, "P"),
-    kv_precision: str | None = text("--kv-precision", "KV cache: bf16 | fp16 | fp8 | int8  [default: fp8 with fp8 "
-                                    "weights, else bf16]", HOST, "P"),
-    batch_size: str | None = num("--batch-size", "Sequences in flight per replica, or 'auto'  [default: auto]", HOST),
-    max_ttft: str | None = num("--max-ttft", "Latency target: time to first token, seconds.", HOST, "S"),
-    max_tpot: str | None = num("--max-tpot", "Latency target: time per output token, seconds.", HOST, "S"),
-    speculative_speedup: str | None = num("--speculative-speedup", "Decode speed-up from speculative decoding.",
-                                          HOST, "F"),
-    utilization: str | None = num("--utilization", "Highest planned load per replica  [default: 1]", HOST, "F"),
-    usd_per_gpu_hour: str | None = num("--usd-per-gpu-hour", "Price per accelerator-hour.", PRICE, "USD"),
-    cloud: str | None = text("--cloud", "Provider from `ai-costs catalog clouds`.", PRICE, "ID"),
-    pricing: str | None = text("--pricing", "on-demand | reserved-1y | reserved-3y | spot | capacity-block | assumed "
-                               "| owned", PRICE, "P"),
-    purchase_usd_per_gpu: str | None = num("--purchase-usd-per-gpu", "Purchase price (with --pricing owned).",
-                                           PRICE, "USD"),
-    lifetime_years: str | None = num("--lifetime-years", "Amortization period when owned  [default: 5]", PRICE, "Y"),
-    pue: str | None = num("--pue", "Data-centre PUE  [default: catalog]", ENERGY, "F"),
-    usd_per_kwh: str | None = num("--usd-per-kwh", "Electricity price  [default: catalog]", ENERGY, "USD"),
-    grid_gco2_per_kwh: str | None = num("--grid-gco2-per-kwh", "Grid carbon intensity  [default: catalog]",
-                                        ENERGY, "G"),
+    kv_precision: str | None = O.KV_PRECISION,
+    batch_size: str | None = O.BATCH_SIZE,
+    max_ttft: str | None = O.MAX_TTFT,
+    max_tpot: str | None = O.MAX_TPOT,
+    speculative_speedup: str | None = O.SPECULATIVE_SPEEDUP,
+    utilization: str | None = O.UTILIZATION,
+    usd_per_gpu_hour: str | None = O.USD_PER_GPU_HOUR,
+    cloud: str | None = O.CLOUD,
+    pricing: str | None = O.PRICING,
+    purchase_usd_per_gpu: str | None = O.PURCHASE_USD_PER_GPU,
+    lifetime_years: str | None = O.LIFETIME_YEARS,
+    pue: str | None = O.PUE,
+    usd_per_kwh: str | None = O.USD_PER_KWH,
+    grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
     api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,
+
 ) -> None:
     """Cost of serving a workload: per-token API prices, or self-hosted accelerators.
 

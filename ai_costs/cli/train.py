@@ -8,6 +8,7 @@ from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     FormatOpt,
     MaxOpt,
+    O,
     PresetOpt,
     PresetsDirOpt,
     ScenarioArg,
@@ -21,41 +22,40 @@ from ai_costs.models.scenario import TRAIN_EXCLUSIVE, TrainScenario, field_names
 from ai_costs.render import OutputFormat
 
 FIELDS = field_names(TrainScenario)
-RUN, HW, PRICE, ENERGY = "What is trained", "Accelerators", "Pricing", "Energy"
+HW = "Deployment"
 
 
 @handles_errors("train")
 def train(
     scenario: ScenarioArg = None,
     preset: PresetOpt = None,
-    model: str | None = text("--model", "Model id from `ai-costs catalog models` (sets params).", RUN, "ID"),
-    params: str | None = num("--params", "Total parameters, e.g. 405B.", RUN),
-    active_params: str | None = num("--active-params", "Active parameters per token (MoE), e.g. 37B.", RUN),
-    tokens: str | None = num("--tokens", "Training tokens per epoch, e.g. 15.6T, or 'chinchilla' (20 x params).", RUN),
-    seq_len: str | None = num("--seq-len", "Sequence length (attention FLOPs, activations).", RUN),
-    flops: str | None = num("--flops", "Total training FLOPs instead of params x tokens, e.g. 2.15e25.", RUN),
-    gpu_hours: str | None = num("--gpu-hours", "Accelerator-hours instead of FLOPs, e.g. 2.788M.", RUN),
-    method: str | None = text("--method", "pretrain | full | lora | qlora  [default: pretrain]", RUN, "METHOD"),
-    epochs: str | None = num("--epochs", "Passes over the tokens  [default: 1]", RUN),
-    gpu: str | None = text("--gpu", "Accelerator id from `ai-costs catalog gpus`  [default: h100-sxm]", HW, "ID"),
+    model: str | None = O.MODEL,
+    params: str | None = O.PARAMS,
+    active_params: str | None = O.ACTIVE_PARAMS,
+    tokens: str | None = O.TOKENS,
+    seq_len: str | None = O.SEQ_LEN,
+    flops: str | None = O.FLOPS,
+    gpu_hours: str | None = O.GPU_HOURS,
+    method: str | None = O.METHOD,
+    epochs: str | None = O.EPOCHS,
+    gpu: str | None = O.GPU,
     gpus: str | None = num("--gpus", "Number of accelerators.", HW),
-    days: str | None = num("--days", "Target wall-clock days (derives --gpus).", HW),
+    days: str | None = O.DAYS,
     precision: str | None = text("--precision", "fp32 | tf32 | bf16 | fp16 | fp8 | fp4  [default: bf16]", HW, "P"),
-    mfu: str | None = num("--mfu", "Model FLOPs utilization in (0, 1]  [default: calibrated]", HW, "F"),
-    usd_per_gpu_hour: str | None = num("--usd-per-gpu-hour", "Price per accelerator-hour.", PRICE, "USD"),
-    cloud: str | None = text("--cloud", "Provider from `ai-costs catalog clouds`.", PRICE, "ID"),
-    pricing: str | None = text(
-        "--pricing", "on-demand | reserved-1y | reserved-3y | spot | capacity-block | assumed | owned", PRICE, "P"
-    ),
-    purchase_usd_per_gpu: str | None = num("--purchase-usd-per-gpu", "Purchase price (with --pricing owned).", PRICE, "USD"),
-    lifetime_years: str | None = num("--lifetime-years", "Amortization period when owned  [default: 5]", PRICE, "Y"),
-    overhead: str | None = num("--overhead", "Multiplier for failed runs and experiments  [default: 1]", PRICE, "F"),
-    pue: str | None = num("--pue", "Data-centre PUE  [default: catalog]", ENERGY, "F"),
-    usd_per_kwh: str | None = num("--usd-per-kwh", "Electricity price  [default: catalog]", ENERGY, "USD"),
-    grid_gco2_per_kwh: str | None = num("--grid-gco2-per-kwh", "Grid carbon intensity  [default: catalog]", ENERGY, "G"),
+    mfu: str | None = O.MFU,
+    usd_per_gpu_hour: str | None = O.USD_PER_GPU_HOUR,
+    cloud: str | None = O.CLOUD,
+    pricing: str | None = O.PRICING,
+    purchase_usd_per_gpu: str | None = O.PURCHASE_USD_PER_GPU,
+    lifetime_years: str | None = O.LIFETIME_YEARS,
+    overhead: str | None = O.OVERHEAD,
+    pue: str | None = O.PUE,
+    usd_per_kwh: str | None = O.USD_PER_KWH,
+    grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
     presets_dir: PresetsDirOpt = None,
+
 ) -> None:
     """Cost, time and energy of a pre-training or fine-tuning run.
 
