@@ -88,11 +88,9 @@ def _write(doc: dict[str, Any], fmt: OutputFormat) -> None:
         sys.stdout.write(dumps(doc) + "\n")
         return
     if fmt is OutputFormat.csv:
-        import csv
+        from ai_costs.render.csv import rows_csv
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([[("" if v is None else v) for v in row] for row in _rows(doc)])
+        sys.stdout.write(rows_csv(header, _rows(doc)))
         return
     from ai_costs.render.format import fmt_value
 

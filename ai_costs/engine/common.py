@@ -1,10 +1,14 @@
-"""Steps shared by the estimating engines: energy defaults and how a price was chosen."""
+"""Steps shared by the estimating engines: pricing accelerator-hours, their energy, and sources."""
 
 from __future__ import annotations
 
-from ai_costs.engine.pricing import HourlyPrice
+from dataclasses import dataclass
+
+from ai_costs.engine.energy import co2_kg, facility_kwh
+from ai_costs.engine.pricing import HourlyPrice, resolve_price
 from ai_costs.engine.sources import SourceList
 from ai_costs.models.catalog import Accelerator, Catalog
+from ai_costs.models.scenario import InferScenario, TrainScenario
 
 
 def energy_value(given: float | None, key: str, catalog: Catalog, src: SourceList) -> float:
@@ -41,3 +45,48 @@ def record_price(
         warnings.append(
             f"{accel.id} has no sourced price: costs are not estimated (--usd-per-gpu-hour or --pricing owned)"
         )
+
+
+@dataclass(frozen=True)
+class AcceleratorCost:
+    """What accelerator-hours cost: rent or amortization, plus energy (billed only when owned: a rental
+    price includes it), with kWh and CO2 either way."""
+
+    price: HourlyPrice
+    pue: float
+    usd_per_kwh: float
+    grid_gco2_per_kwh: float
+    power_fraction: float
+    kwh: float | None  # None: the accelerator has no published power figure
+    co2_kg: float | None
+    compute_usd: float | None  # None: unpriced
+    energy_usd: float | None
+
+    @property
+    def total_usd(self) -> float | None:
+        if self.compute_usd is None or self.energy_usd is None:
+            return None
+        return self.compute_usd + self.energy_usd
+
+
+def accelerator_cost(
+    s: TrainScenario | InferScenario, accel: Accelerator, accel_hours: float, power_key: str, catalog: Catalog,
+    src: SourceList, assumptions: list[str], warnings: list[str],
+) -> AcceleratorCost:
+    """Price `accel_hours` of `accel` as the scenario asks, and their energy at the `power_key` fraction of TDP."""
+    price = resolve_price(accel, catalog, usd_per_gpu_hour=s.usd_per_gpu_hour, cloud=s.cloud, pricing=s.pricing,
+                          purchase_usd_per_gpu=s.purchase_usd_per_gpu, lifetime_years=s.lifetime_years)
+    record_price(price, accel, src, assumptions, warnings)
+    pue = energy_value(s.pue, "pue", catalog, src)
+    usd_per_kwh = energy_value(s.usd_per_kwh, "usd_per_kwh", catalog, src)
+    grid = energy_value(s.grid_gco2_per_kwh, "grid_gco2_per_kwh", catalog, src)
+    power_fraction = catalog.energy_default(power_key).value
+    kwh = co2 = None
+    if accel.tdp_watts is not None:
+        kwh = facility_kwh(accel_hours, accel.tdp_watts, power_fraction, pue)
+        co2 = co2_kg(kwh, grid)
+    else:
+        warnings.append(f"{accel.id} has no published power figure: energy and CO2 not estimated")
+    compute = accel_hours * price.usd_per_gpu_hour if price.usd_per_gpu_hour is not None else None
+    energy = (kwh * usd_per_kwh if kwh is not None else None) if price.owned else 0.0
+    return AcceleratorCost(price, pue, usd_per_kwh, grid, power_fraction, kwh, co2, compute, energy)

@@ -9,9 +9,7 @@ from typing import Any
 
 from ai_costs.engine import defaults as d
 from ai_costs.engine import serving as sv
-from ai_costs.engine.common import energy_value, record_price
-from ai_costs.engine.energy import co2_kg, facility_kwh
-from ai_costs.engine.pricing import resolve_price
+from ai_costs.engine.common import accelerator_cost
 from ai_costs.engine.sources import SourceList
 from ai_costs.errors import InvalidInput
 from ai_costs.models.catalog import ApiPrice, Catalog
@@ -297,24 +295,10 @@ def _self_hosted_report(
     calls_per_day = demand * SECONDS_PER_DAY
     total_gpus = replicas * gpus
 
-    price = resolve_price(accel, catalog, usd_per_gpu_hour=s.usd_per_gpu_hour, cloud=s.cloud, pricing=s.pricing,
-                          purchase_usd_per_gpu=s.purchase_usd_per_gpu, lifetime_years=s.lifetime_years)
-    record_price(price, accel, src, assumptions, warnings)
-    pue = energy_value(s.pue, "pue", catalog, src)
-    usd_per_kwh = energy_value(s.usd_per_kwh, "usd_per_kwh", catalog, src)
-    grid = energy_value(s.grid_gco2_per_kwh, "grid_gco2_per_kwh", catalog, src)
-    power_fraction = catalog.energy_default("inference_power_fraction").value
     gpu_hours_day = total_gpus * HOURS_PER_DAY
-    kwh_day = co2_day = None
-    if accel.tdp_watts is not None:
-        kwh_day = facility_kwh(gpu_hours_day, accel.tdp_watts, power_fraction, pue)
-        co2_day = co2_kg(kwh_day, grid)
-    else:
-        warnings.append(f"{accel.id} has no published power figure: energy and CO2 not estimated")
-
-    compute_day = gpu_hours_day * price.usd_per_gpu_hour if price.usd_per_gpu_hour is not None else None
-    energy_day = (kwh_day * usd_per_kwh if kwh_day is not None else None) if price.owned else 0.0
-    usd_day = None if compute_day is None or energy_day is None else compute_day + energy_day
+    cost = accelerator_cost(s, accel, gpu_hours_day, "inference_power_fraction", catalog, src, assumptions, warnings)
+    price, kwh_day, co2_day = cost.price, cost.kwh, cost.co2_kg
+    compute_day, energy_day, usd_day = cost.compute_usd, cost.energy_usd, cost.total_usd
 
     # Split the replica-time of a request between its prompt (prefill) and its generated tokens.
     decode_share_s = w.generated_tokens * point.step_seconds / point.batch
@@ -348,7 +332,7 @@ def _self_hosted_report(
     if kwh_day is not None:
         lines.append(CostLine(
             name="energy per day" + ("" if price.owned else " (included in the rental price)"),
-            quantity=kwh_day, unit="kWh", usd_per_unit=usd_per_kwh if price.owned else 0.0, usd=energy_day,
+            quantity=kwh_day, unit="kWh", usd_per_unit=cost.usd_per_kwh if price.owned else 0.0, usd=energy_day,
             assumption=True))
     assumptions.append(
         f"serving model: prefill at {d.PREFILL_COMPUTE_EFFICIENCY:.0%} of peak, decode matmuls at "
@@ -362,8 +346,8 @@ def _self_hosted_report(
         "batch_size": point.batch, "max_ttft": s.max_ttft, "max_tpot": s.max_tpot, "speculative_speedup": speedup,
         "utilization": target, "pricing": price.pricing, "cloud": price.offer.provider if price.offer else None,
         "usd_per_gpu_hour": price.usd_per_gpu_hour, "purchase_usd_per_gpu": price.purchase_usd_per_gpu,
-        "lifetime_years": price.lifetime_years, "pue": pue, "usd_per_kwh": usd_per_kwh,
-        "grid_gco2_per_kwh": grid, "inference_power_fraction": power_fraction,
+        "lifetime_years": price.lifetime_years, "pue": cost.pue, "usd_per_kwh": cost.usd_per_kwh,
+        "grid_gco2_per_kwh": cost.grid_gco2_per_kwh, "inference_power_fraction": cost.power_fraction,
     }
     detail = _describe(s, {
         "memory_per_gpu_gb": {

@@ -7,11 +7,9 @@ import math
 from typing import Any
 
 from ai_costs.engine import defaults as d
-from ai_costs.engine.common import energy_value, record_price
-from ai_costs.engine.energy import co2_kg, facility_kwh
+from ai_costs.engine.common import accelerator_cost
 from ai_costs.engine.flops import attention_training_flops, dense_training_flops
 from ai_costs.engine.memory import training_memory
-from ai_costs.engine.pricing import resolve_price
 from ai_costs.engine.sources import SourceList
 from ai_costs.errors import InvalidInput
 from ai_costs.models.catalog import Accelerator, Catalog, ModelSpec
@@ -146,27 +144,10 @@ def estimate_training(scenario: TrainScenario, catalog: Catalog, *, today: dt.da
     # --- overhead, pricing, energy ----------------------------------------------------------------
     overhead = scenario.overhead or 1.0
     gpu_hours = final_gpu_hours * overhead
-    price = resolve_price(
-        accel, catalog, usd_per_gpu_hour=scenario.usd_per_gpu_hour, cloud=scenario.cloud,
-        pricing=scenario.pricing, purchase_usd_per_gpu=scenario.purchase_usd_per_gpu,
-        lifetime_years=scenario.lifetime_years,
-    )
-    record_price(price, accel, src, assumptions, warnings)
-
-    pue = energy_value(scenario.pue, "pue", catalog, src)
-    usd_per_kwh = energy_value(scenario.usd_per_kwh, "usd_per_kwh", catalog, src)
-    grid = energy_value(scenario.grid_gco2_per_kwh, "grid_gco2_per_kwh", catalog, src)
-    power_fraction = catalog.energy_default("training_power_fraction").value
-    kwh = co2 = None
-    if accel.tdp_watts is not None:
-        kwh = facility_kwh(gpu_hours, accel.tdp_watts, power_fraction, pue)
-        co2 = co2_kg(kwh, grid)
-    else:
-        warnings.append(f"{accel.id} has no published power figure: energy and CO2 not estimated")
-
-    compute_usd = gpu_hours * price.usd_per_gpu_hour if price.usd_per_gpu_hour is not None else None
-    energy_usd = (kwh * usd_per_kwh if kwh is not None else None) if price.owned else 0.0
-    total_usd = None if compute_usd is None or energy_usd is None else compute_usd + energy_usd
+    cost = accelerator_cost(scenario, accel, gpu_hours, "training_power_fraction", catalog, src, assumptions,
+                            warnings)
+    price, kwh, co2 = cost.price, cost.kwh, cost.co2_kg
+    compute_usd, energy_usd, total_usd = cost.compute_usd, cost.energy_usd, cost.total_usd
 
     hours_are_assumed = scenario.gpu_hours is None
     lines = [
@@ -180,7 +161,7 @@ def estimate_training(scenario: TrainScenario, catalog: Catalog, *, today: dt.da
     if kwh is not None:
         lines.append(CostLine(
             name="energy" + ("" if price.owned else " (included in the rental price)"),
-            quantity=kwh, unit="kWh", usd_per_unit=usd_per_kwh if price.owned else 0.0, usd=energy_usd,
+            quantity=kwh, unit="kWh", usd_per_unit=cost.usd_per_kwh if price.owned else 0.0, usd=energy_usd,
             assumption=True,
         ))
 
@@ -219,10 +200,10 @@ def estimate_training(scenario: TrainScenario, catalog: Catalog, *, today: dt.da
         "purchase_usd_per_gpu": price.purchase_usd_per_gpu,
         "lifetime_years": price.lifetime_years,
         "overhead": overhead,
-        "pue": pue,
-        "usd_per_kwh": usd_per_kwh,
-        "grid_gco2_per_kwh": grid,
-        "training_power_fraction": power_fraction,
+        "pue": cost.pue,
+        "usd_per_kwh": cost.usd_per_kwh,
+        "grid_gco2_per_kwh": cost.grid_gco2_per_kwh,
+        "training_power_fraction": cost.power_fraction,
     }
     detail: dict[str, Any] = {
         "final_run_gpu_hours": final_gpu_hours,

@@ -31,3 +31,12 @@ def report_csv(report: Report) -> str:
         writer.writerow(["command", "status", *keys])
         writer.writerow([report.command, report.status, *(_cell(report.summary[k]) for k in keys)])
     return out.getvalue()
+
+
+def rows_csv(header: list[str], rows: list[list[Any]]) -> str:
+    """A header row, then the rows; None is written as an empty cell."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([[_cell(v) for v in row] for row in rows])
+    return out.getvalue()
