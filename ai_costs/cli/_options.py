@@ -53,13 +53,18 @@ PresetsDirOpt = Annotated[
 ]
 
 
+def _help(text: str) -> str:
+    # "[default: ...]" names the engine's default; escaped so rich does not read it as markup.
+    return text.replace("[default:", "\\[default:")
+
+
 def num(flag: str, help: str, panel: str, metavar: str = "N") -> Any:
     """A numeric option (default None); parsed with the scenario, so '15.6T', '405B', '1e12' work."""
-    return typer.Option(None, flag, help=help, metavar=metavar, rich_help_panel=panel, show_default=False)
+    return typer.Option(None, flag, help=_help(help), metavar=metavar, rich_help_panel=panel, show_default=False)
 
 
 def text(flag: str, help: str, panel: str, metavar: str = "TEXT") -> Any:
-    return typer.Option(None, flag, help=help, metavar=metavar, rich_help_panel=panel, show_default=False)
+    return typer.Option(None, flag, help=_help(help), metavar=metavar, rich_help_panel=panel, show_default=False)
 
 
 def scenario_ref(scenario: str | None, preset: str | None) -> str | None:

@@ -260,6 +260,9 @@ def _buy_vs_rent(s: BreakevenScenario, catalog: Catalog, today: dt.date, acc: _A
     purchase = s.purchase_usd_per_gpu or accel.purchase_usd
     if purchase is None:
         raise InvalidInput(f"no sourced purchase price for {accel.id}: give --purchase-usd-per-gpu", code="unpriced")
+    if s.pricing == "owned":
+        raise InvalidInput("buy-vs-rent compares owning with renting: --pricing chooses the rental commitment "
+                           "(on-demand, reserved-1y, ...), not 'owned'")
     rent = resolve_price(accel, catalog, usd_per_gpu_hour=s.usd_per_gpu_hour, cloud=s.cloud, pricing=s.pricing)
     if rent.usd_per_gpu_hour is None:
         raise InvalidInput(f"no sourced rental price for {accel.id}: give --usd-per-gpu-hour", code="unpriced")

@@ -78,7 +78,8 @@ def accelerator_cost(
                           purchase_usd_per_gpu=s.purchase_usd_per_gpu, lifetime_years=s.lifetime_years)
     record_price(price, accel, src, assumptions, warnings)
     pue = energy_value(s.pue, "pue", catalog, src)
-    usd_per_kwh = energy_value(s.usd_per_kwh, "usd_per_kwh", catalog, src)
+    # The electricity price matters (and is cited) only when energy is billed, i.e. when owned.
+    usd_per_kwh = energy_value(s.usd_per_kwh, "usd_per_kwh", catalog, src if price.owned else SourceList.unused())
     grid = energy_value(s.grid_gco2_per_kwh, "grid_gco2_per_kwh", catalog, src)
     power_fraction = catalog.energy_default(power_key).value
     kwh = co2 = None

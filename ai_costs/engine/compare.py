@@ -87,7 +87,10 @@ def _best_report(
     for n in TP_SIZES:
         if n <= fewest or n > fewest * 8:
             continue
-        candidate = estimate(dataclasses.replace(scenario, gpu=accel.id, gpus=n))
+        try:
+            candidate = estimate(dataclasses.replace(scenario, gpu=accel.id, gpus=n))
+        except AiCostsError:
+            continue  # e.g. a latency target this size misses: the other sizes still count
         if _better(candidate, best):
             best = candidate
     return best

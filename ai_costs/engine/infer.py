@@ -126,6 +126,10 @@ def api_rates(api: ApiPrice, w: Workload, warnings: list[str]) -> ApiRates:
     p_in = (api.long_context_usd_per_million_input_tokens if long else None) or api.usd_per_million_input_tokens
     p_out = (api.long_context_usd_per_million_output_tokens if long else None) or api.usd_per_million_output_tokens
     p_cached = api.usd_per_million_cached_input_tokens
+    if p_cached is not None and long:
+        # Catalogs list no long-context cache price; providers price cache reads as a fixed share of the
+        # input price (Anthropic, Google: 0.1x) in both tiers, so the share is kept.
+        p_cached *= p_in / api.usd_per_million_input_tokens
     if p_cached is None:
         if w.cached_fraction > 0:
             warnings.append(f"{api.id} lists no cached-input price: cached tokens are billed as input")
@@ -216,26 +220,34 @@ def _choose_batch(
     def point(b: int) -> sv.ServingPoint:
         return sv.serving_point(replica, b, w.input_tokens, uncached, w.generated_tokens, speedup)
 
+    def ok(p: sv.ServingPoint) -> bool:
+        return (s.max_tpot is None or p.tpot_seconds <= s.max_tpot) and (
+            s.max_ttft is None or p.ttft_seconds <= s.max_ttft)
+
+    def missed(p: sv.ServingPoint, fixed: bool) -> InvalidInput:
+        if s.max_tpot is not None and p.tpot_seconds > s.max_tpot:
+            target, value, what = f"--max-tpot {s.max_tpot:g}", p.tpot_seconds, "time per output token"
+        else:
+            target, value, what = f"--max-ttft {s.max_ttft:g}", p.ttft_seconds, "time to first token"
+        where = f"{replica.gpus} x {replica.accel.id}"
+        if fixed:
+            return InvalidInput(f"{target} s cannot be met at --batch-size {p.batch}: the {what} there is "
+                                f"{value:.4g} s on {where} (a smaller batch or 'auto' may meet it)", code="latency_target")
+        return InvalidInput(f"{target} s cannot be met: the best achievable {what} on {where} is {value:.4g} s "
+                            "(batch 1)", code="latency_target")
+
     if isinstance(s.batch_size, int):
         if s.batch_size > limit:
             raise InvalidInput(
                 f"--batch-size {s.batch_size} does not fit: the KV cache of {replica.gpus} x {replica.accel.id} holds "
                 f"at most {limit} sequences of {average_context:,.0f} tokens on average", code="does_not_fit")
         chosen = point(s.batch_size)
+        if not ok(chosen):
+            raise missed(chosen, fixed=True)
     else:
-        def ok(p: sv.ServingPoint) -> bool:
-            return (s.max_tpot is None or p.tpot_seconds <= s.max_tpot) and (
-                s.max_ttft is None or p.ttft_seconds <= s.max_ttft)
-
         best = point(1)
         if not ok(best):
-            if s.max_tpot is not None and best.tpot_seconds > s.max_tpot:
-                raise InvalidInput(
-                    f"--max-tpot {s.max_tpot:g} s cannot be met: the best achievable time per output token on "
-                    f"{replica.gpus} x {replica.accel.id} is {best.tpot_seconds:.4g} s (batch 1)", code="latency_target")
-            raise InvalidInput(
-                f"--max-ttft {s.max_ttft:g} s cannot be met: the best achievable time to first token on "
-                f"{replica.gpus} x {replica.accel.id} is {best.ttft_seconds:.4g} s (batch 1)", code="latency_target")
+            raise missed(best, fixed=False)
         lo, hi = 1, limit  # invariant: ok(point(lo)); find the largest ok batch
         while lo < hi:
             mid = (lo + hi + 1) // 2
@@ -280,6 +292,9 @@ def _self_hosted_report(
 
     speedup = s.speculative_speedup or 1.0
     uncached = w.input_tokens * (1 - w.cached_fraction)
+    if uncached <= 0 and w.generated_tokens <= 0:
+        raise InvalidInput("nothing to compute per request: every input token is cached and no tokens are "
+                           "generated; give --output-tokens or a --cached-fraction below 1")
     point, batch_limit = _choose_batch(s, replica, w, uncached, speedup)
     requests_per_s = point.batch / (point.batch * point.prefill_seconds + w.generated_tokens * point.step_seconds)
 

@@ -21,6 +21,11 @@ class SourceList:
             kind=kind, id=id_, source=source, as_of=as_of, stale=kind in AGEING_KINDS and is_stale(as_of, self._today)
         )
 
+    @classmethod
+    def unused(cls) -> SourceList:
+        """A list whose entries are discarded: for a default looked up but not used in the result."""
+        return cls(dt.date.min)
+
     def refs(self) -> tuple[SourceRef, ...]:
         return tuple(self._refs.values())
 

@@ -71,6 +71,7 @@ def print_comparison(report: Report, *, wide: bool = False, console: Console | N
     console.print(table)
     console.print(f"Best: {report.summary['best'] or 'none priced'}. pareto *: no other row is both cheaper and "
                   "faster. States: no price (no sourced price), no fit, no peak (precision not published), "
-                  "assumed (priced only by a rate from a published estimate). --wide adds prices and sources.")
+                  "assumed (priced only by a rate from a published estimate), misses (a latency target cannot be met). "
+                  "--wide adds prices and sources.")
     print_assumptions(report, console)
     print_checks(report, console)
