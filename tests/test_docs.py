@@ -39,7 +39,7 @@ def _expected(text: str) -> str:
     for m in BLOCK.finditer(text):
         out.append(text[pos:m.start()])
         kind, body = m.groups()
-        if kind == "sh" and body.startswith("ai-costs ") and "--format json" in body:
+        if kind == "sh" and body.startswith("ai-costs ") and "--format json" in body and "\n" not in body.strip():
             last_json = _run(body.strip())
             out.append(m.group(0))
         elif kind == "console" and body.startswith("$ ai-costs"):
@@ -78,3 +78,27 @@ def test_every_command_has_help_with_an_example() -> None:
     for args in (["train"], ["presets", "list"], ["presets", "show"], ["catalog", "gpus"]):
         r = invoke(*args, "--help")
         assert r.exit_code == 0 and "Example" in r.stdout, args
+
+
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("path", [p for p in DOCS if p.exists()], ids=lambda p: str(p.relative_to(ROOT)))
+def test_relative_links_resolve(path: Path) -> None:
+    for target in LINK.findall(path.read_text(encoding="utf-8")):
+        if "://" in target or target.startswith("mailto:"):
+            continue
+        assert (path.parent / target).exists(), f"{path.name}: broken link {target}"
+
+
+def test_every_preset_and_command_is_documented() -> None:
+    presets_doc = (ROOT / "docs" / "reference" / "presets.md").read_text()
+    for preset in (ROOT / "presets").glob("*.yaml"):
+        assert f"`{preset.stem}`" in presets_doc, preset.stem
+    cli_doc = (ROOT / "docs" / "reference" / "cli.md").read_text()
+    from ai_costs.cli import app
+
+    for command in app.registered_commands:
+        name = command.name or ""
+        assert f"`ai-costs {name}" in cli_doc, name
+        assert invoke(name, "--help").exit_code == 0

@@ -1,4 +1,4 @@
-"""Engine defaults. Each value's reason and source is in docs/explanation/methodology.md.
+"""Engine defaults. Each value's reason and source is in docs/methodology.md.
 
 The MFU defaults are calibrated on shared/reference/calibration_training.csv (see
 docs/validation.md for estimate vs reported on every run).

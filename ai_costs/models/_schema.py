@@ -3,7 +3,7 @@
 The models of ai-costs are frozen stdlib dataclasses. This module turns each one into a
 pydantic-core schema (``extra`` forbidden, numbers finite, bounds checked) and validates with the
 Rust validator that ``import pydantic`` already loads. Importing ``pydantic.BaseModel`` costs about
-30 ms, half the start-up budget of a JSON run (see bench/ and docs/explanation/methodology.md), so
+30 ms, half the start-up budget of a JSON run (see bench/ and docs/methodology.md), so
 the full pydantic machinery is used only where time does not matter: JSON Schema generation
 (``ai-costs schema``, docs/schema/) and the tests that cross-check it.
 """
