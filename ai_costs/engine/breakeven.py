@@ -129,21 +129,27 @@ def _daily(s: InferScenario, catalog: Catalog, today: dt.date, acc: _Acc, label:
     return report
 
 
+def _usd_per_day(s: InferScenario, catalog: Catalog, today: dt.date, acc: _Acc, label: str) -> float:
+    return float(_daily(s, catalog, today, acc, label).summary["usd_per_day"])
+
+
+def _either(from_scenario: float | None, amount: float | None, missing: str) -> float:
+    """A side's figure: from its scenario, else the plain amount given, else an error saying what to give."""
+    if from_scenario is not None:
+        return from_scenario
+    if amount is not None:
+        return amount
+    raise InvalidInput(missing)
+
+
 def _train_vs_infer(
     s: BreakevenScenario, sides: Sides, catalog: Catalog, today: dt.date, acc: _Acc
 ) -> tuple[CostStream, CostStream]:
-    if sides.train is not None:
-        train_usd = _train_total(sides.train, catalog, today, acc, "training")
-    elif s.train_usd is not None:
-        train_usd = s.train_usd
-    else:
-        raise InvalidInput("train-vs-infer needs the training side: --train SCENARIO or --train-usd N")
-    if sides.infer is not None:
-        per_day = float(_daily(sides.infer, catalog, today, acc, "inference").summary["usd_per_day"])
-    elif s.infer_usd_per_day is not None:
-        per_day = s.infer_usd_per_day
-    else:
-        raise InvalidInput("train-vs-infer needs the inference side: --infer SCENARIO or --infer-usd-per-day N")
+    train_usd = _either(None if sides.train is None else _train_total(sides.train, catalog, today, acc, "training"),
+                        s.train_usd, "train-vs-infer needs the training side: --train SCENARIO or --train-usd N")
+    per_day = _either(None if sides.infer is None else _usd_per_day(sides.infer, catalog, today, acc, "inference"),
+                      s.infer_usd_per_day,
+                      "train-vs-infer needs the inference side: --infer SCENARIO or --infer-usd-per-day N")
     acc.inputs.update(train=s.train, train_usd=train_usd, infer=s.infer, infer_usd_per_day=per_day)
     return (CostStream("training", train_usd, 0.0), CostStream("inference", 0.0, per_day * DAYS_PER_MONTH))
 
@@ -151,28 +157,19 @@ def _train_vs_infer(
 def _finetune_vs_api(
     s: BreakevenScenario, sides: Sides, catalog: Catalog, today: dt.date, acc: _Acc
 ) -> tuple[CostStream, CostStream]:
-    if sides.finetune is not None:
-        tune_usd = _train_total(sides.finetune, catalog, today, acc, "fine-tune")
-    elif s.finetune_usd is not None:
-        tune_usd = s.finetune_usd
-    else:
-        raise InvalidInput("finetune-vs-api needs the fine-tune: --finetune SCENARIO or --finetune-usd N")
-    small_scenario = sides.small
-    if small_scenario is not None:
-        small_day = float(_daily(small_scenario, catalog, today, acc, "fine-tuned model").summary["usd_per_day"])
-    elif s.small_usd_per_day is not None:
-        small_day = s.small_usd_per_day
-    else:
-        raise InvalidInput("finetune-vs-api needs the fine-tuned model's serving: --small SCENARIO or "
-                           "--small-usd-per-day N")
-    if s.api is not None:
-        if small_scenario is None:
-            raise InvalidInput("--api prices the large model for the --small scenario's workload: give --small")
-        large_day = float(_daily(_as_api(small_scenario, s.api), catalog, today, acc, "large API").summary["usd_per_day"])
-    elif s.large_usd_per_day is not None:
-        large_day = s.large_usd_per_day
-    else:
-        raise InvalidInput("finetune-vs-api needs the large model: --api ID or --large-usd-per-day N")
+    small = sides.small
+    if s.api is not None and small is None:
+        raise InvalidInput("--api prices the large model for the --small scenario's workload: give --small")
+    tune_usd = _either(
+        None if sides.finetune is None else _train_total(sides.finetune, catalog, today, acc, "fine-tune"),
+        s.finetune_usd, "finetune-vs-api needs the fine-tune: --finetune SCENARIO or --finetune-usd N")
+    small_day = _either(
+        None if small is None else _usd_per_day(small, catalog, today, acc, "fine-tuned model"), s.small_usd_per_day,
+        "finetune-vs-api needs the fine-tuned model's serving: --small SCENARIO or --small-usd-per-day N")
+    large_day = _either(
+        None if s.api is None or small is None else _usd_per_day(_as_api(small, s.api), catalog, today, acc,
+                                                                  "large API"),
+        s.large_usd_per_day, "finetune-vs-api needs the large model: --api ID or --large-usd-per-day N")
     acc.inputs.update(finetune=s.finetune, finetune_usd=tune_usd, small=s.small, small_usd_per_day=small_day,
                       api=s.api, large_usd_per_day=large_day)
     return (CostStream("large API", 0.0, large_day * DAYS_PER_MONTH),

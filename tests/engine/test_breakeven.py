@@ -131,3 +131,9 @@ def test_numeric_crossover_when_rates_differ() -> None:
     c = crossover(a, b, 120)
     assert c.method.startswith("grid") and c.months is not None
     assert a.cumulative(c.months) == pytest.approx(b.cumulative(c.months), rel=1e-9)
+
+
+def test_finetune_vs_api_by_hand() -> None:
+    # a $1,000 fine-tune whose small model costs $10/day against a large API at $100/day
+    s = be(mode="finetune-vs-api", finetune_usd=1000, small_usd_per_day=10, large_usd_per_day=100)["summary"]
+    assert s["crossover_months"] == pytest.approx(1000 / (90 * 365 / 12))
