@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ai_costs.engine import defaults as d
 from ai_costs.engine.common import energy_value
 from ai_costs.engine.infer import estimate_inference
 from ai_costs.engine.pricing import resolve_price
@@ -20,8 +21,6 @@ from ai_costs.models.report import Report, SourceRef
 from ai_costs.models.scenario import BreakevenScenario, InferScenario, TrainScenario
 from ai_costs.units import DAYS_PER_MONTH, HOURS_PER_MONTH, SECONDS_PER_DAY, WATTS_PER_KW
 
-DEFAULT_HORIZON_MONTHS = 36.0
-DEFAULT_BUY_UTILIZATION = 1.0
 BREAKEVEN_KEYS = ("crossover_months", "crossover_tokens_per_day", "a_total_usd", "b_total_usd", "horizon_months",
                   "inference_share")
 
@@ -77,7 +76,7 @@ def estimate_breakeven(
     a = dataclasses.replace(a, monthly_growth=growth, annual_price_decline=decline)
     b = dataclasses.replace(b, monthly_growth=growth, annual_price_decline=decline)
 
-    horizon = scenario.horizon_months or acc.inputs.get("lifetime_months") or DEFAULT_HORIZON_MONTHS
+    horizon = scenario.horizon_months or acc.inputs.get("lifetime_months") or d.DEFAULT_HORIZON_MONTHS
     acc.inputs["horizon_months"] = horizon
     cross = crossover(a, b, horizon) if scenario.mode != "self-host-vs-api" else None
     a_total, b_total = a.cumulative(horizon), b.cumulative(horizon)
@@ -251,8 +250,8 @@ def _self_host_vs_api(
 
 
 def _buy_vs_rent(s: BreakevenScenario, catalog: Catalog, today: dt.date, acc: _Acc) -> tuple[CostStream, CostStream]:
-    accel = catalog.accelerator(s.gpu or "h100-sxm")
-    gpus = s.gpus or 8
+    accel = catalog.accelerator(s.gpu or d.DEFAULT_GPU)
+    gpus = s.gpus or d.DEFAULT_BUY_GPUS
     src = SourceList(today)
     purchase = s.purchase_usd_per_gpu or accel.purchase_usd
     if purchase is None:
@@ -271,11 +270,11 @@ def _buy_vs_rent(s: BreakevenScenario, catalog: Catalog, today: dt.date, acc: _A
                                    "offer (--usd-per-gpu-hour to choose)")
     if accel.tdp_watts is None:
         raise InvalidInput(f"{accel.id} has no published power figure: the energy of owning it is unknown")
-    util = s.utilization or DEFAULT_BUY_UTILIZATION
+    util = s.utilization or d.DEFAULT_BUY_UTILIZATION
     pue = energy_value(s.pue, "pue", catalog, src)
     usd_per_kwh = energy_value(s.usd_per_kwh, "usd_per_kwh", catalog, src)
     resale = s.resale_fraction or 0.0
-    lifetime = s.lifetime_years or 5.0
+    lifetime = s.lifetime_years or d.DEFAULT_LIFETIME_YEARS
     busy_hours = gpus * HOURS_PER_MONTH * util
     energy_month = busy_hours * accel.tdp_watts / WATTS_PER_KW * pue * usd_per_kwh
     rent_month = busy_hours * rent.usd_per_gpu_hour

@@ -46,3 +46,8 @@ SERVING_MEMORY_EFFICIENCY = 0.7  # achieved share of HBM bandwidth in weight and
 TP_OVERHEAD_PER_EXTRA_GPU = 0.1  # step time grows 10% per extra tensor-parallel accelerator
 DEFAULT_PEAK_TO_AVERAGE = 1.0  # capacity for the average load unless a peak is given
 DEFAULT_UTILIZATION = 1.0  # provision replicas to run at full capacity at the peak
+
+# Breakeven (docs/explanation/methodology-breakeven.md)
+DEFAULT_HORIZON_MONTHS = 36.0  # three years: a typical model's service life and a reserved-3y term
+DEFAULT_BUY_GPUS = 8  # one HGX/DGX server, the unit accelerators are bought in
+DEFAULT_BUY_UTILIZATION = 1.0  # busy every hour unless --utilization says otherwise (stated in the output)
