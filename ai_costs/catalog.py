@@ -36,12 +36,18 @@ _FILES: dict[str, tuple[str, type, str]] = {
 }
 
 
+def user_config_dir() -> Path:
+    """$XDG_CONFIG_HOME/ai-costs/presets (default ~/.config/ai-costs/presets)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "ai-costs" / "presets"
+
+
 def user_dirs(presets_dirs: Sequence[Path] = ()) -> list[Path]:
-    """Directories holding user scenarios and catalog overrides, highest priority first."""
-    dirs = list(presets_dirs)
+    """Directories holding user scenarios and catalog overrides, highest priority first: each
+    --presets-dir, each entry of AI_COSTS_PRESETS_DIR, then the user config directory."""
     env = os.environ.get(PRESETS_DIR_ENV, "")
-    dirs += [Path(p) for p in env.split(os.pathsep) if p]
-    return dirs
+    dirs = [*presets_dirs, *(Path(p) for p in env.split(os.pathsep) if p), user_config_dir()]
+    return list(dict.fromkeys(dirs))  # --presets-dir also reads the env var: list each directory once
 
 
 def _entry_key(section: str, entry: dict[str, Any]) -> Any:
@@ -147,8 +153,12 @@ def load_section(section: str, overrides: Sequence[Path] = (), api_prices: Seque
         path = directory / name
         if path.is_file():
             extra = load_yaml_file(path)
-            if not isinstance(extra, dict):
-                raise CatalogError(f"{path}: expected a mapping with 'version' and entries")
+            allowed = {"version", _FILES[section][2]} | ({"references"} if section == "energy" else set())
+            if not isinstance(extra, dict) or extra.get("version") != 1 or not set(extra) <= allowed:
+                raise CatalogError(
+                    f"{path}: a catalog override file has 'version: 1' and '{_FILES[section][2]}:' entries"
+                    + (f"; unknown keys: {', '.join(sorted(set(extra) - allowed))}" if isinstance(extra, dict)
+                       and not set(extra) <= allowed else ""))
             data = _merge(section, data, extra)
             origin = f"catalog {name} (with overrides from {path})"
     if section == "apis" and api_prices:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ai_costs._yaml import load_yaml_file
-from ai_costs.catalog import user_dirs
+from ai_costs.catalog import user_config_dir, user_dirs
 from ai_costs.errors import InvalidInput, UnknownId
 from ai_costs.models._schema import validate
 from ai_costs.models.scenario import rivals
@@ -40,15 +40,11 @@ def bundled_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "presets"
 
 
-def user_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "ai-costs" / "presets"
-
-
 def search_path(presets_dirs: Sequence[Path] = ()) -> list[tuple[Path, str]]:
     """Directories searched for preset names, highest priority first, with their origin label."""
-    dirs = [(p, str(p)) for p in user_dirs(presets_dirs)]
-    return [*dirs, (user_dir(), "user"), (bundled_dir(), "bundled")]
+    user = user_config_dir()
+    dirs = [(p, "user" if p == user else str(p)) for p in user_dirs(presets_dirs)]
+    return [*dirs, (bundled_dir(), "bundled")]
 
 
 def _looks_like_path(ref: str) -> bool:

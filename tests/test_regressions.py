@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import invoke
@@ -46,3 +48,61 @@ def test_electricity_price_is_cited_only_when_energy_is_billed() -> None:
     owned = invoke("train", "--flops", "1e21", "--gpus", "8", "--pricing", "owned", "--format", "json").json()
     assert "usd_per_kwh" not in {s["id"] for s in rented["sources"]}
     assert "usd_per_kwh" in {s["id"] for s in owned["sources"]}
+
+
+def test_explosive_growth_is_bounded_not_a_crash() -> None:
+    r = invoke("breakeven", "--mode", "train-vs-infer", "--train-usd", "1M", "--infer-usd-per-day", "10",
+               "--monthly-growth", "78M")
+    assert r.exit_code == 2 and "--monthly-growth" in r.stderr
+    r = invoke("breakeven", "--mode", "train-vs-infer", "--train-usd", "1M", "--infer-usd-per-day", "10",
+               "--monthly-growth", "10", "--horizon-months", "1e6", "--format", "json")
+    assert r.exit_code == 0 and r.json()["summary"]["b_total_usd"] is None  # unbounded: null, not inf
+
+
+def test_cloud_without_pricing_takes_its_on_demand_price_and_says_so() -> None:
+    doc = invoke("train", "--flops", "1e21", "--gpus", "8", "--cloud", "aws", "--format", "json").json()
+    assert doc["inputs"]["pricing"] == "on-demand"  # not aws's cheaper capacity-block offer
+    assert any("from aws" in a for a in doc["assumptions"])
+
+
+def test_purchase_price_without_owned_pricing_is_an_error() -> None:
+    r = invoke("train", "--flops", "1e21", "--purchase-usd-per-gpu", "30000")
+    assert r.exit_code == 2 and "--pricing owned" in r.stderr
+
+
+def test_flops_without_a_count_leaves_the_wall_clock_unestimated() -> None:
+    doc = invoke("train", "--flops", "1e21", "--usd-per-gpu-hour", "2", "--format", "json").json()
+    assert doc["summary"]["gpus"] is None and doc["summary"]["wall_clock_days"] is None
+    assert doc["summary"]["total_usd"] > 0
+
+
+def test_purchase_price_is_dated_on_its_own() -> None:
+    doc = invoke("train", "--flops", "1e21", "--gpus", "8", "--pricing", "owned", "--format", "json").json()
+    ref = next(s for s in doc["sources"] if s["kind"] == "purchase_price")
+    assert ref["as_of"] == "2023-05" and ref["stale"]  # the DGX H100 price, not the spec sheet's date
+
+
+def test_catalog_override_with_a_misspelt_key_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "clouds.yaml").write_text("version: 1\noffer:\n  - {provider: x}\n")
+    r = invoke("train", "--flops", "1e21", "--gpus", "8", "--presets-dir", str(tmp_path))
+    assert r.exit_code == 2 and "unknown keys: offer" in r.stderr
+
+
+def test_catalog_overrides_are_read_from_the_user_config_dir(tmp_path: Path) -> None:
+    user = tmp_path / "config" / "ai-costs" / "presets"  # XDG_CONFIG_HOME is tmp_path/config (conftest)
+    user.mkdir(parents=True)
+    (user / "clouds.yaml").write_text(
+        "version: 1\noffers:\n  - {provider: mine, accelerator: h100-sxm, pricing: on-demand, "
+        "usd_per_gpu_hour: 0.5, source: contract, as_of: '2026-11'}\n")
+    doc = invoke("train", "--flops", "1e21", "--gpus", "8", "--format", "json").json()
+    assert doc["inputs"]["cloud"] == "mine" and doc["inputs"]["usd_per_gpu_hour"] == 0.5
+
+
+def test_listings_honour_csv_and_markdown() -> None:
+    assert invoke("catalog", "clouds", "--format", "csv").stdout.startswith("provider,accelerator,pricing")
+    assert "| name | kind | origin | description |" in invoke("presets", "list", "--format", "markdown").stdout
+
+
+def test_presets_path_lists_each_directory_once(tmp_path: Path) -> None:
+    lines = invoke("presets", "path", env={"AI_COSTS_PRESETS_DIR": str(tmp_path)}).stdout.splitlines()
+    assert len(lines) == len(set(lines)) == 3

@@ -56,3 +56,19 @@ def finish(
             sys.stderr.write(f"Over budget: {c.metric} = {value}, limit {fmt_value(c.metric, c.limit)}\n")
     if failed:
         raise typer.Exit(ExitCode.CHECK_FAILED)
+
+
+def listing(title: str, columns: list[str], rows: list[list[str]], fmt: OutputFormat) -> None:
+    """A catalog or preset listing as a table, CSV or markdown (JSON is the caller's full records)."""
+    if fmt is OutputFormat.csv:
+        from ai_costs.render.csv import rows_csv
+
+        sys.stdout.write(rows_csv(columns, [list(r) for r in rows]))
+    elif fmt is OutputFormat.markdown:
+        from ai_costs.render.markdown import table as md_table
+
+        sys.stdout.write(f"### {title}\n\n{md_table(columns, rows)}\n")
+    else:
+        from ai_costs.render.catalog import print_rows
+
+        print_rows(title, columns, rows)

@@ -37,9 +37,9 @@ def _show(
     if fmt is OutputFormat.json:
         sys.stdout.write(json.dumps([dataclasses.asdict(e) for e in entries], indent=2) + "\n")
         return
-    from ai_costs.render.catalog import print_rows
+    from ai_costs.cli._render import listing
 
-    print_rows(title, columns, [row(e) for e in entries])
+    listing(title, columns, [row(e) for e in entries], fmt)
 
 
 @catalog_app.command("gpus")

@@ -31,13 +31,10 @@ def list_(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
-    from ai_costs.render.catalog import print_rows
+    from ai_costs.cli._render import listing
 
-    print_rows(
-        "Presets (`ai-costs <kind> NAME` runs one)",
-        ["name", "kind", "origin", "description"],
-        [[p.name, p.kind, p.origin, p.description] for p in presets],
-    )
+    listing("Presets (`ai-costs <kind> NAME` runs one)", ["name", "kind", "origin", "description"],
+            [[p.name, p.kind, p.origin, p.description] for p in presets], fmt)
 
 
 @presets_app.command("show")

@@ -28,9 +28,10 @@ def record_price(
         o = price.offer
         src.add("cloud_price", f"{o.provider}/{o.accelerator}/{o.pricing}", o.source, o.as_of)
         if price.chosen_by_default:
+            scope = f" from {price.within_cloud}" if price.within_cloud else ""
             assumptions.append(
                 f"price: {o.provider} {o.pricing} ${o.usd_per_gpu_hour:g}/GPU-hour, the cheapest sourced "
-                f"{'on-demand ' if o.pricing == 'on-demand' else ''}offer for {accel.id} "
+                f"{'on-demand ' if o.pricing == 'on-demand' else ''}offer for {accel.id}{scope} "
                 "(--cloud, --pricing or --usd-per-gpu-hour to choose)"
             )
         if o.pricing == "assumed":
@@ -39,7 +40,10 @@ def record_price(
                 "not a market quote"
             )
     elif price.owned:
-        src.add("purchase_price", accel.id, accel.purchase_source or "given", accel.as_of)
+        if price.chosen_by_default:  # the catalog's purchase price, dated on its own
+            src.add("purchase_price", accel.id, accel.purchase_source or "", accel.purchase_as_of or accel.as_of)
+        else:
+            src.add("purchase_price", accel.id, "given (--purchase-usd-per-gpu)", "given")
         assumptions.append(f"{price.label}; energy billed separately")
     elif price.usd_per_gpu_hour is None:
         warnings.append(

@@ -6,19 +6,21 @@ docs/validation.md for estimate vs reported on every run).
 
 from __future__ import annotations
 
-DEFAULT_GPU = "h100-sxm"  # the most common training accelerator in the calibration runs
+DEFAULT_GPU = "h100-sxm"  # the current workhorse for training and serving, with sourced rental prices
 DEFAULT_TRAIN_PRECISION = "bf16"
 
 # Model FLOPs utilization of a dense model trained in BF16/FP16, measured against the dense peak and
-# the wall-clock GPU-hours a run reports (so it absorbs restarts and stragglers). Implied values of
-# the calibration runs: BLOOM-176B 0.32, MPT-7B 0.36, Llama-3.1-405B 0.35 (0.32-0.37).
+# the wall-clock GPU-hours a run reports (so it absorbs restarts and stragglers). Implied by the
+# calibration runs with 6 x params x tokens: BLOOM-176B 0.318, Llama-3.1-405B 0.345, MPT-7B 0.357; with
+# the attention term counted from the architecture: 0.322, 0.374, 0.371. Range over both: 0.32-0.37.
 DENSE_MFU = 0.36
 DENSE_MFU_RANGE = (0.32, 0.37)
 # FP8/FP4 peaks are 2x/4x BF16, but end-to-end speed-ups of FP8 training are ~1.3-1.4x (attention,
 # norms, communication stay in higher precision), so utilization of the FP8 peak is ~0.7 of BF16's.
 LOW_PRECISION_MFU_FACTOR = {"fp8": 0.7, "fp4": 0.7 * 0.5}
-# Mixture-of-experts: all-to-all token routing and smaller expert GEMMs. Fitted so that
-# DeepSeek-V3 (FP8, 2,048 H800) lands on its reported 2.664M pre-training GPU-hours.
+# Mixture-of-experts: all-to-all token routing and smaller expert GEMMs. Fitted on DeepSeek-V3 (FP8,
+# 2,048 H800, 2.664M pre-training GPU-hours), which needs 0.69 counting 6 x active params x tokens and
+# 0.76 with attention: 0.72 sits between (estimates -4.6% and +6.0%).
 MOE_MFU_FACTOR = 0.72
 
 CHINCHILLA_TOKENS_PER_PARAM = 20.0  # Hoffmann et al. 2022, compute-optimal tokens per parameter

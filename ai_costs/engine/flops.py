@@ -14,8 +14,9 @@ def dense_training_flops(active_params: float, tokens: float, method: str) -> fl
     return FLOPS_PER_PARAM_PER_TOKEN[method] * active_params * tokens
 
 
-def attention_training_flops(model: ModelSpec, seq_len: int, tokens: float, method: str) -> float:
+def attention_training_flops(model: ModelSpec, seq_len: int, tokens: float) -> float:
     """Attention score and value FLOPs, causal (half the S x S matrix): per token per layer the
-    forward pass costs 2 x seq_len x heads x head_dim; training multiplies by k/2 (3 full, 2 LoRA)."""
+    forward pass costs 2 x seq_len x heads x head_dim, and training 3x that (the backward pass needs the
+    gradients of both operands of each product). Attention has no weights, so LoRA changes nothing here."""
     forward = 2.0 * model.layers * seq_len * model.heads * model.head_dim * tokens
-    return forward * FLOPS_PER_PARAM_PER_TOKEN[method] / 2.0
+    return 3.0 * forward

@@ -21,6 +21,7 @@ class HourlyPrice:
     label: str  # human description, e.g. "lambda on-demand"
     offer: CloudOffer | None = None
     chosen_by_default: bool = False
+    within_cloud: str | None = None  # the --cloud the default choice was made within
     lifetime_years: float | None = None
     purchase_usd_per_gpu: float | None = None
 
@@ -61,6 +62,7 @@ def resolve_price(
             f"owned: ${purchase:,.0f} per accelerator over {years:g} years",
             lifetime_years=years,
             purchase_usd_per_gpu=purchase,
+            chosen_by_default=purchase_usd_per_gpu is None,
         )
     offers = catalog.offers_for(accel.id)
     if cloud is not None:
@@ -79,8 +81,11 @@ def resolve_price(
                 + "; or pass --usd-per-gpu-hour",
                 code="unpriced",
             )
+        if pricing is None:  # a cloud without a commitment: its on-demand price when it has one
+            offers = [o for o in offers if o.pricing == "on-demand"] or offers
         best = min(offers, key=lambda o: o.usd_per_gpu_hour)
-        return HourlyPrice(best.usd_per_gpu_hour, best.pricing, f"{best.provider} {best.pricing}", best)
+        return HourlyPrice(best.usd_per_gpu_hour, best.pricing, f"{best.provider} {best.pricing}", best,
+                           chosen_by_default=pricing is None, within_cloud=cloud)
     # Nothing asked: on-demand first, then any market offer, then rates assumed in published estimates.
     for kinds in (("on-demand",), MARKET, ("assumed",)):
         pool = [o for o in offers if o.pricing in kinds]

@@ -33,7 +33,10 @@ class CostStream:
         k = self.rate
         if abs(k) < 1e-12:
             return self.upfront_usd + self.monthly_usd * months
-        return self.upfront_usd + self.monthly_usd * math.expm1(k * months) / k
+        try:
+            return self.upfront_usd + self.monthly_usd * math.expm1(k * months) / k
+        except OverflowError:  # explosive growth over a long horizon: unbounded, reported as null
+            return math.inf
 
 
 @dataclass(frozen=True)

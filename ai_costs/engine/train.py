@@ -100,7 +100,7 @@ def estimate_training(scenario: TrainScenario, catalog: Catalog, *, today: dt.da
         tokens = _resolve_tokens(scenario, model, params, method, assumptions)
         flops = dense_training_flops(active, tokens * epochs, method)
         if model is not None and seq_len is not None:
-            attention = attention_training_flops(model, seq_len, tokens * epochs, method)
+            attention = attention_training_flops(model, seq_len, tokens * epochs)
             flops += attention
         else:
             assumptions.append("attention FLOPs not counted: no architecture (pass --model to include them)")
@@ -128,12 +128,15 @@ def estimate_training(scenario: TrainScenario, catalog: Catalog, *, today: dt.da
                 f"{needed} accelerators would finish in {scenario.days:g} days, but {min_gpus} are needed to "
                 "hold the model; using the larger count"
             )
-    elif gpus is None and scenario.gpu_hours is None:
-        gpus = min_gpus or 1
+    elif gpus is None and min_gpus is not None:
+        gpus = min_gpus
         warnings.append(
             f"no --gpus or --days given: using the fewest accelerators that fit ({gpus}); "
             "the wall-clock time follows from that count"
         )
+    elif gpus is None:
+        # No parameter count, so no memory fit: cost and accelerator-hours do not depend on the count.
+        warnings.append("no --gpus or --days given: the wall-clock time is not estimated")
     if gpus is not None and min_gpus is not None and gpus < min_gpus:
         warnings.append(
             f"{gpus} x {accel.id} cannot hold this run ({_gb(mem.state_bytes)} of weights, gradients and "  # type: ignore[union-attr]

@@ -20,6 +20,8 @@ STALE_AFTER_DAYS = 548  # 18 months (DESIGN.md: entries older than this are flag
 
 def as_of_date(as_of: str) -> dt.date | None:
     """Parse 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (the end of the period, to be generous)."""
+    if as_of == "given":  # a figure the user gave: dated by the user's own run
+        return None
     parts = as_of.strip().split("-")
     try:
         year = int(parts[0])
@@ -54,6 +56,7 @@ class Accelerator:
     launch: str | None = None
     purchase_usd: PositiveFloat | None = None
     purchase_source: str | None = None
+    purchase_as_of: str | None = None
     note: str | None = None
 
 

@@ -61,8 +61,7 @@ class TrainScenario:
             raise InvalidInput("active_params cannot exceed params (active <= total for MoE models)")
         if self.pricing == "owned" and (self.cloud or self.usd_per_gpu_hour):
             raise InvalidInput("pricing 'owned' cannot be combined with cloud or usd_per_gpu_hour")
-        if self.purchase_usd_per_gpu is not None and self.pricing not in (None, "owned"):
-            raise InvalidInput("purchase_usd_per_gpu applies only with pricing 'owned'")
+        check_owned_only(self)
 
 
 InferPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4", "fp4"]
@@ -119,6 +118,7 @@ class InferScenario:
             raise InvalidInput("choose a deployment: --api ID (per-token prices) or --model ID --gpu ID (self-hosted)")
         if self.pricing == "owned" and (self.cloud or self.usd_per_gpu_hour):
             raise InvalidInput("pricing 'owned' cannot be combined with cloud or usd_per_gpu_hour")
+        check_owned_only(self)
         if self.requests_per_user is not None and self.daily_users is None:
             raise InvalidInput("requests_per_user (--requests-per-user) needs daily_users (--daily-users)")
 
@@ -136,7 +136,7 @@ INFER_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
 
 
 BreakevenMode = Literal["train-vs-infer", "self-host-vs-api", "finetune-vs-api", "buy-vs-rent"]
-Growth = Annotated[float, Bounds(ge=0), QUANTITY]
+Growth = Annotated[float, Bounds(ge=0, le=10), QUANTITY]  # up to +1,000% a month
 Decline = Annotated[float, Bounds(ge=0, lt=1)]
 
 
@@ -214,6 +214,13 @@ def check_exclusive(
             raise InvalidInput(
                 f"contradictory fields: {_names(a)} cannot be combined with {_names(b)}; give one"
             )
+
+
+def check_owned_only(obj: Any) -> None:
+    """Purchase price and lifetime mean nothing for rented accelerators: say so instead of ignoring them."""
+    given = [f for f in ("purchase_usd_per_gpu", "lifetime_years") if getattr(obj, f) is not None]
+    if given and obj.pricing != "owned":
+        raise InvalidInput(f"{_names(given)} applies to owned accelerators: add pricing: owned (--pricing owned)")
 
 
 def _names(fields: list[str]) -> str:

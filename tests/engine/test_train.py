@@ -74,7 +74,7 @@ def test_dense_flops_is_6nd_and_lora_4nd() -> None:
 def test_attention_term_by_hand() -> None:
     m = CATALOG.model("llama-3.1-8b")  # 32 layers, 32 heads x 128
     per_token_fwd = 2 * 32 * 8192 * 32 * 128  # causal: half of 4 * L * S * d
-    assert attention_training_flops(m, 8192, 1.0, "pretrain") == pytest.approx(3 * per_token_fwd)
+    assert attention_training_flops(m, 8192, 1.0) == pytest.approx(3 * per_token_fwd)
 
 
 def test_time_and_cost_by_hand() -> None:
