@@ -43,3 +43,18 @@ def test_ci_tests_the_installed_wheel_not_the_source_tree() -> None:
     import ai_costs
 
     assert "site-packages" in ai_costs.__file__, ai_costs.__file__
+
+
+def test_usage_errors_are_json_in_json_mode(tmp_path: Path) -> None:
+    import json
+
+    import jsonschema
+
+    r = run_installed("train", "--frobnicate", "--format", "json", cwd=tmp_path)
+    assert r.exit_code == 2 and "No such option" in r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["status"] == "error" and doc["errors"][0]["code"] == "usage_error" and doc["command"] == "train"
+    schema = json.loads((Path(__file__).parent.parent / "docs/schema/error.schema.json").read_text())
+    jsonschema.validate(doc, schema)
+    plain = run_installed("train", "--frobnicate", cwd=tmp_path)  # table mode: typer's usual message
+    assert plain.exit_code == 2 and plain.stdout == ""
