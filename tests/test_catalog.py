@@ -99,3 +99,30 @@ def test_override_with_unknown_field_is_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(InvalidInput, match="memroy_gb: unknown field"):
         load_section("gpus", [tmp_path])
+
+
+def test_compiled_json_copies_match_the_yaml() -> None:
+    # ai_costs/data/_compiled/*.json are pre-parsed copies (start-up time); regenerate them with
+    # `python -m ai_costs.catalog` after editing a catalog.
+    import json
+    import zlib
+
+    import yaml
+
+    from ai_costs.catalog import _FILES
+
+    data = Path(__file__).resolve().parent.parent / "ai_costs" / "data"
+    for section, (name, _, _) in _FILES.items():
+        text = (data / name).read_text(encoding="utf-8")
+        copy = json.loads((data / "_compiled" / f"{section}.json").read_text(encoding="utf-8"))
+        assert copy["crc32"] == zlib.crc32(text.encode("utf-8")), f"{section}: run python -m ai_costs.catalog"
+        assert copy["data"] == yaml.safe_load(text)
+
+
+def test_a_stale_compiled_copy_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ai_costs.catalog as c
+
+    monkeypatch.setattr(c, "load_yaml_text", lambda text, origin: {"parsed": "from yaml"})
+    assert c.bundled_data("energy") != {"parsed": "from yaml"}  # the matching JSON copy is used
+    monkeypatch.setattr(c, "_crc", lambda text: -1)  # as if the YAML had been edited since compiling
+    assert c.bundled_data("energy") == {"parsed": "from yaml"}  # the stale copy is ignored
