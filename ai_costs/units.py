@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 
 HOURS_PER_DAY = 24.0
@@ -38,6 +37,3 @@ def parse_quantity(text: str) -> float:
     value = float(number.replace("_", "").replace(",", ""))
     return value * _SUFFIXES.get(suffix, 1.0)
 
-
-def is_finite_positive(value: float) -> bool:
-    return math.isfinite(value) and value > 0
