@@ -49,6 +49,7 @@ QUANTITY = Quantity()
 # Reusable annotated number types (units live in the field names, STYLE.md practice 6).
 PositiveFloat = Annotated[float, Bounds(gt=0), QUANTITY]
 NonNegativeFloat = Annotated[float, Bounds(ge=0), QUANTITY]
+NonNegativeInt = Annotated[int, Bounds(ge=0), QUANTITY]
 PositiveInt = Annotated[int, Bounds(gt=0), QUANTITY]
 Fraction = Annotated[float, Bounds(gt=0, le=1)]  # a share in (0, 1]
 UnitInterval = Annotated[float, Bounds(ge=0, le=1)]  # a share in [0, 1]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
 from ai_costs.errors import CatalogError, UnknownId
-from ai_costs.models._schema import Fraction, PositiveFloat, PositiveInt
+from ai_costs.models._schema import Fraction, NonNegativeInt, PositiveFloat, PositiveInt
 
 Precision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4"]
 PricingKind = Literal["on-demand", "reserved-1y", "reserved-3y", "spot", "capacity-block", "assumed"]
@@ -53,6 +53,14 @@ class Accelerator:
     tdp_watts: PositiveFloat | None = None
     interconnect: str | None = None
     interconnect_gb_per_s: PositiveFloat | None = None
+    # Serving/training communication (issue 11). scale_up_domain: accelerators joined by the scale-up
+    # fabric (8 for an HGX NVLink board, 72 for GB200 NVL72, 4 for a PCIe box, a TPU slice).
+    # interconnect_latency_us: latency of one collective step on that fabric. scale_out_gb_per_s: the
+    # per-accelerator network to other nodes (InfiniBand/RoCE/EFA), ONE direction, GB/s (400 Gb/s = 50).
+    scale_up_domain: PositiveInt | None = None
+    interconnect_latency_us: PositiveFloat | None = None
+    scale_out_gb_per_s: PositiveFloat | None = None
+    scale_out_latency_us: PositiveFloat | None = None
     launch: str | None = None
     purchase_usd: PositiveFloat | None = None
     purchase_source: str | None = None
@@ -85,6 +93,17 @@ class ModelSpec:
     experts: PositiveInt | None = None
     experts_per_token: PositiveInt | None = None
     kv_cache_dim_per_layer: PositiveInt | None = None
+    # Mixture-of-experts shape (issues 11, 12). expert_ffn_size: intermediate size of one routed expert;
+    # shared_experts: always-active experts per MoE layer; moe_layers: layers with an MoE FFN (the rest
+    # are dense with ffn_size); None = every layer when `experts` is set.
+    expert_ffn_size: PositiveInt | None = None
+    shared_experts: NonNegativeInt | None = None
+    moe_layers: PositiveInt | None = None
+    # Local attention: `sliding_window_layers` of the layers attend over `sliding_window` tokens only, so
+    # their KV cache stops growing there (Gemma 2/3, gpt-oss, Mistral 7B v0.1).
+    sliding_window: PositiveInt | None = None
+    sliding_window_layers: NonNegativeInt | None = None
+    architecture: str | None = None  # Hugging Face model_type / architectures[0], when known
     note: str | None = None
 
     @property
@@ -110,6 +129,7 @@ class CloudOffer:
     instance: str | None = None
     gpus_per_instance: PositiveInt | None = None
     region: str | None = None
+    scale_out_gb_per_s: PositiveFloat | None = None  # per-GPU network of this instance, one direction
     note: str | None = None
 
 
