@@ -14,17 +14,17 @@ from ai_costs.models._schema import validate
 from ai_costs.models.catalog import (
     AcceleratorFile,
     ApiFile,
+    ApiPrice,
     Catalog,
     CloudFile,
     EnergyFile,
     ModelFile,
+    ModelSpec,
+    UnpricedApi,
 )
 
 PRESETS_DIR_ENV = "AI_COSTS_PRESETS_DIR"
 API_PRICES_ENV = "AI_COSTS_API_PRICES"
-PER_MILLION = 1e6
-# LiteLLM "mode"s that are priced per token of text; embeddings, images and audio are left out.
-_LITELLM_TEXT_MODES = {None, "chat", "completion", "responses"}
 
 _FILES: dict[str, tuple[str, type, str]] = {
     # section: (file name, model, list field)
@@ -53,14 +53,19 @@ def user_dirs(presets_dirs: Sequence[Path] = ()) -> list[Path]:
 def _entry_key(section: str, entry: dict[str, Any]) -> Any:
     if section == "clouds":
         return (entry.get("provider"), entry.get("accelerator"), entry.get("pricing"), entry.get("instance"))
+    if section == "apis":
+        return str(entry.get("id", "")).lower()  # API ids are matched ignoring case
     return entry.get("id")
+
+
+LIST_FIELDS = ("accelerators", "models", "offers", "apis", "unpriced", "defaults", "references")
 
 
 def _merge(section: str, base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Entries of `override` replace entries of `base` with the same id (clouds: provider, accelerator,
-    pricing and instance)."""
+    pricing and instance). For API prices a priced entry also removes an unpriced one of the same name."""
     merged = dict(base)
-    for list_field in ("accelerators", "models", "offers", "apis", "defaults", "references"):
+    for list_field in LIST_FIELDS:
         if list_field not in override:
             continue
         entries = {_entry_key(section, e): e for e in base.get(list_field, []) if isinstance(e, dict)}
@@ -68,70 +73,77 @@ def _merge(section: str, base: dict[str, Any], override: dict[str, Any]) -> dict
             if isinstance(e, dict):
                 entries[_entry_key(section, e)] = e
         merged[list_field] = list(entries.values())
+    if section == "apis" and merged.get("unpriced"):
+        priced = {str(n).lower() for e in merged.get("apis", []) if isinstance(e, dict)
+                  for n in [e.get("id", ""), *(e.get("aliases") or [])]}
+        merged["unpriced"] = [e for e in merged["unpriced"] if not isinstance(e, dict)
+                              or str(e.get("id", "")).lower() not in priced]
     return merged
 
 
-def litellm_entries(data: dict[str, Any], *, source: str, as_of: str, known: dict[str, dict[str, Any]]
-                    ) -> list[dict[str, Any]]:
-    """Entries of LiteLLM's model_prices_and_context_window.json (USD per token) as apis.yaml entries
-    (USD per million tokens). A key matching a bundled id or alias replaces that entry under its id."""
-    out = []
-    for key, spec in data.items():
-        if key == "sample_spec" or not isinstance(spec, dict) or spec.get("mode") not in _LITELLM_TEXT_MODES:
-            continue
-        p_in, p_out = spec.get("input_cost_per_token"), spec.get("output_cost_per_token")
-        if not isinstance(p_in, int | float) or not isinstance(p_out, int | float) or p_in <= 0 or p_out <= 0:
-            continue  # free or unpriced models cannot be costed per token
-        base = known.get(key.lower(), {})
-        entry: dict[str, Any] = {
-            "id": base.get("id", key.lower()), "provider": str(spec.get("litellm_provider", base.get("provider", "?"))),
-            "name": base.get("name", key), "aliases": base.get("aliases", []),
-            "usd_per_million_input_tokens": p_in * PER_MILLION, "usd_per_million_output_tokens": p_out * PER_MILLION,
-            "reasoning": bool(spec.get("supports_reasoning", base.get("reasoning", False))),
-            "source": source, "as_of": as_of,
-        }
-        optional = {"usd_per_million_cached_input_tokens": spec.get("cache_read_input_token_cost"),
-                    "usd_per_million_cache_write_tokens": spec.get("cache_creation_input_token_cost")}
-        entry |= {k: v * PER_MILLION for k, v in optional.items() if isinstance(v, int | float) and v > 0}
-        batch_in = spec.get("input_cost_per_token_batches")
-        if isinstance(batch_in, int | float) and 0 < batch_in < p_in:
-            entry["batch_discount"] = 1 - batch_in / p_in
-        for threshold in (200_000, 128_000):
-            tag = f"above_{threshold // 1000}k_tokens"
-            long_in, long_out = spec.get(f"input_cost_per_token_{tag}"), spec.get(f"output_cost_per_token_{tag}")
-            if isinstance(long_in, int | float) and long_in > 0:
-                entry["long_context_threshold_tokens"] = threshold
-                entry["long_context_usd_per_million_input_tokens"] = long_in * PER_MILLION
-                if isinstance(long_out, int | float) and long_out > 0:
-                    entry["long_context_usd_per_million_output_tokens"] = long_out * PER_MILLION
-                break
-        out.append(entry)
-    return out
+def _litellm_file(path: Path, known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A LiteLLM-format JSON price file as apis entries, dated by the file's own metadata or 'undated'
+    (never by its modification time: a copied file is new, its prices are not). A key matching a bundled
+    id or alias replaces that entry under its id, keeping its aliases and name."""
+    import json
+
+    from ai_costs._yaml import read_text
+    from ai_costs.litellm import TEXT_MODES, PriceFileError, convert, file_date
+
+    def constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a number JSON allows")
+
+    try:
+        raw = json.loads(read_text(path), parse_constant=constant)
+    except RecursionError:
+        raise CatalogError(f"{path}: nested too deeply to read as a price file") from None
+    except ValueError as exc:
+        raise CatalogError(f"{path}: not a JSON price file: {exc}") from None
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{path}: expected LiteLLM's object of model name -> prices, got a JSON "
+                           f"{type(raw).__name__}")
+    as_of = file_date(raw) or "undated"
+    try:
+        found = convert(raw, source=f"LiteLLM-format price file {path}", as_of=as_of, modes=TEXT_MODES)
+    except PriceFileError as exc:
+        raise CatalogError(f"{path}: {exc}") from None
+    entries = []
+    for entry in found.priced:
+        base = known.get(entry["id"].lower())
+        if base is not None:
+            entry = {**entry, "id": base["id"], "name": base.get("name", entry["name"]),
+                     "aliases": base.get("aliases", [])}
+        entries.append(entry)
+    return {"apis": entries, "unpriced": [e for e in found.unpriced if e["id"].lower() not in known]}
+
+
+def _yaml_price_file(path: Path, known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """An ai-costs YAML price file (version: 1, apis: [...]); a top-level source/as_of dates entries
+    that have none of their own. Each entry is checked here, so an error names the file and the entry."""
+    extra = load_yaml_file(path)
+    if not isinstance(extra, dict) or not isinstance(extra.get("apis"), list):
+        raise CatalogError(f"{path}: expected an ai-costs API price file (version: 1, apis: [...])")
+    unknown = sorted(str(k) for k in set(extra) - {"version", "apis", "source", "as_of"})
+    if unknown:
+        raise CatalogError(f"{path}: unknown top-level keys {', '.join(unknown)} (version, apis, source, as_of)")
+    defaults = {k: extra[k] for k in ("source", "as_of") if k in extra}
+    entries = []
+    for i, e in enumerate(extra["apis"]):
+        if not isinstance(e, dict):
+            raise CatalogError(f"{path}: apis[{i}] must be a mapping of fields, got {type(e).__name__}")
+        e = {**defaults, **e}
+        validate(ApiPrice, e, origin=f"{path}: apis[{i}] ({e.get('id', 'no id')})")
+        base = known.get(str(e.get("id", "")).lower())
+        entries.append({**e, "id": base["id"]} if base is not None else e)
+    return {"apis": entries}
 
 
 def _merge_api_prices(data: dict[str, Any], files_: Sequence[Path]) -> dict[str, Any]:
     """Merge price files (LiteLLM JSON or ai-costs YAML) over the API catalog, by id or alias."""
-    import datetime as dt
-    import json
-
     for path in files_:
-        known = {n.lower(): e for e in data.get("apis", []) for n in [e.get("id", ""), *e.get("aliases", [])]}
-        if path.suffix == ".json":
-            try:
-                raw = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise CatalogError(f"{path}: cannot read the price file: {exc}") from None
-            if not isinstance(raw, dict):
-                raise CatalogError(f"{path}: expected LiteLLM's object of model name -> prices")
-            as_of = dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
-            entries = litellm_entries(raw, source=f"LiteLLM-format price file {path}", as_of=as_of, known=known)
-        else:
-            extra = load_yaml_file(path)
-            if not isinstance(extra, dict) or not isinstance(extra.get("apis"), list):
-                raise CatalogError(f"{path}: expected an ai-costs API price file (version: 1, apis: [...])")
-            entries = [{**e, "id": known.get(str(e.get("id", "")).lower(), {}).get("id", e.get("id"))}
-                       for e in extra["apis"] if isinstance(e, dict)]
-        data = _merge("apis", data, {"apis": entries})
+        known = {str(n).lower(): e for e in data.get("apis", []) for n in [e.get("id", ""), *e.get("aliases", [])]}
+        extra = _litellm_file(path, known) if path.suffix.lower() == ".json" else _yaml_price_file(path, known)
+        data = _merge("apis", data, extra)
     return data
 
 
@@ -143,12 +155,18 @@ def api_price_files(given: Sequence[Path] = ()) -> list[Path]:
 
 
 COMPILED_DIR = "_compiled"  # pre-parsed JSON copies of the bundled YAML: JSON loads ~20x faster
+API_INDEX = "apis.idx"  # the API catalog by id and alias, in buckets: one lookup parses one bucket
+API_INDEX_BUCKETS = 128
 
 
-def _crc(text: str) -> int:
+def _crc(data: bytes) -> int:
     import zlib
 
-    return zlib.crc32(text.encode("utf-8"))
+    return zlib.crc32(data)
+
+
+def _bundled_bytes(name: str) -> bytes:
+    return (files("ai_costs") / "data" / name).read_bytes()
 
 
 def bundled_data(section: str) -> Any:
@@ -157,48 +175,103 @@ def bundled_data(section: str) -> Any:
     import json
 
     name = _FILES[section][0]
-    data_dir = files("ai_costs") / "data"
-    text = (data_dir / name).read_text(encoding="utf-8")
-    compiled = data_dir / COMPILED_DIR / f"{section}.json"
+    raw = _bundled_bytes(name)
+    compiled = files("ai_costs") / "data" / COMPILED_DIR / f"{section}.json"
     try:
-        copy = json.loads(compiled.read_text(encoding="utf-8"))
+        copy = json.loads(compiled.read_bytes())
     except (OSError, ValueError):
         copy = None
-    if isinstance(copy, dict) and copy.get("crc32") == _crc(text):
+    if isinstance(copy, dict) and copy.get("crc32") == _crc(raw):
         return copy["data"]
-    return load_yaml_text(text, origin=f"bundled catalog {name}")
+    return load_yaml_text(raw.decode("utf-8"), origin=f"bundled catalog {name}")
+
+
+def api_bucket(key: str, buckets: int = API_INDEX_BUCKETS) -> int:
+    import zlib
+
+    return zlib.crc32(key.encode("utf-8")) % buckets
+
+
+def _api_index(data: dict[str, Any], crc: int) -> bytes:
+    """The index file: a JSON header line (checksum of apis.yaml, byte spans), then one JSON bucket a
+    line mapping lower-cased ids and aliases to their entries."""
+    import json
+
+    buckets: list[dict[str, dict[str, Any]]] = [{"apis": {}, "unpriced": {}} for _ in range(API_INDEX_BUCKETS)]
+    for kind in ("apis", "unpriced"):
+        for entry in data.get(kind, []):
+            for name in (entry["id"], *entry.get("aliases", [])):
+                buckets[api_bucket(name.lower())][kind][name.lower()] = entry
+    lines = [json.dumps(b, separators=(",", ":")).encode("utf-8") + b"\n" for b in buckets]
+    spans, start = [], 0
+    for line in lines:
+        spans.append([start, len(line)])
+        start += len(line)
+    header = {"crc32": crc, "buckets": API_INDEX_BUCKETS, "spans": spans}
+    return json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(lines)
+
+
+def find_bundled_api(id_: str) -> ApiPrice | UnpricedApi | None:
+    """One bundled API entry by id or alias from the index file, validated; None when the index does not
+    hold the name or is stale (the caller then loads the whole catalog, which also suggests near ids)."""
+    import json
+
+    key = id_.strip().lower()
+    try:
+        with (files("ai_costs") / "data" / COMPILED_DIR / API_INDEX).open("rb") as f:
+            header = json.loads(f.readline())
+            if header.get("crc32") != _crc(_bundled_bytes("apis.yaml")):
+                return None
+            start, length = header["spans"][api_bucket(key, header["buckets"])]
+            f.seek(f.tell() + start)
+            bucket = json.loads(f.read(length))
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
+    origin = "bundled catalog apis.yaml"
+    if key in bucket["apis"]:
+        return validate(ApiPrice, bucket["apis"][key], origin=origin)
+    if key in bucket["unpriced"]:
+        return validate(UnpricedApi, bucket["unpriced"][key], origin=origin)
+    return None
 
 
 def compile_bundled(target: Path) -> list[Path]:
-    """Write the JSON copies of every bundled section into `target` (ai_costs/data/_compiled)."""
+    """Validate every bundled section, then write its JSON copy into `target` (ai_costs/data/_compiled),
+    and the API index. Run time validates only the entries it uses, so the whole files are checked here
+    (and by the tests)."""
     import json
 
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for section, (name, _, _) in _FILES.items():
-        text = (files("ai_costs") / "data" / name).read_text(encoding="utf-8")
-        doc = {"crc32": _crc(text), "source": f"ai_costs/data/{name}",
-               "data": load_yaml_text(text, origin=name)}
+    for section, (name, model, _) in _FILES.items():
+        raw = _bundled_bytes(name)
+        data = load_yaml_text(raw.decode("utf-8"), origin=name)
+        validate(model, data, origin=f"bundled catalog {name}")
+        doc = {"crc32": _crc(raw), "source": f"ai_costs/data/{name}", "data": data}
         path = target / f"{section}.json"
         path.write_text(json.dumps(doc, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
         written.append(path)
+        if section == "apis":
+            index = target / API_INDEX
+            index.write_bytes(_api_index(data, _crc(raw)))
+            written.append(index)
     return written
 
 
 def load_section(section: str, overrides: Sequence[Path] = (), api_prices: Sequence[Path] = ()) -> Any:
     """Read and validate one catalog section: the bundled file merged with user override files (and,
     for API prices, price files)."""
-    name, model, _ = _FILES[section]
+    name, model, list_field = _FILES[section]
     data = bundled_data(section)
     origin = f"bundled catalog {name}"
     for directory in reversed(list(overrides)):  # lowest priority first, so the first dir wins
         path = directory / name
         if path.is_file():
             extra = load_yaml_file(path)
-            allowed = {"version", _FILES[section][2]} | ({"references"} if section == "energy" else set())
+            allowed = {"version", list_field} | {"energy": {"references"}, "apis": {"unpriced"}}.get(section, set())
             if not isinstance(extra, dict) or extra.get("version") != 1 or not set(extra) <= allowed:
                 raise CatalogError(
-                    f"{path}: a catalog override file has 'version: 1' and '{_FILES[section][2]}:' entries"
+                    f"{path}: a catalog override file has 'version: 1' and '{list_field}:' entries"
                     + (f"; unknown keys: {', '.join(sorted(set(extra) - allowed))}" if isinstance(extra, dict)
                        and not set(extra) <= allowed else ""))
             data = _merge(section, data, extra)
@@ -209,15 +282,22 @@ def load_section(section: str, overrides: Sequence[Path] = (), api_prices: Seque
     return validate(model, data, origin=origin)
 
 
-def load_catalog(presets_dirs: Sequence[Path] = (), api_prices: Sequence[Path] = ()) -> Catalog:
+def load_catalog(presets_dirs: Sequence[Path] = (), api_prices: Sequence[Path] = (),
+                 models: Sequence[ModelSpec] = ()) -> Catalog:
     """The catalog: bundled data, overridden by id from catalog files in the user's presets dirs, and
-    API prices from --api-prices / AI_COSTS_API_PRICES files."""
+    API prices from --api-prices / AI_COSTS_API_PRICES files; `models` (e.g. from --model-config) are added.
+
+    When nothing overrides the API prices, an API id is looked up in the pre-built index without
+    loading (or validating) the thousands of bundled entries."""
     overrides = [d for d in user_dirs(presets_dirs) if d.is_dir()]
     prices = api_price_files(api_prices)
     for path in prices:
         if not path.is_file():
             raise CatalogError(f"API price file not found: {path}")
-    return Catalog(lambda section: load_section(section, overrides, prices))
+    plain_apis = not prices and not any((d / "apis.yaml").is_file() for d in overrides)
+    return Catalog(lambda section: load_section(section, overrides, prices),
+                   find_entry=(lambda _section, id_: find_bundled_api(id_)) if plain_apis else None,
+                   models=models)
 
 
 if __name__ == "__main__":  # python -m ai_costs.catalog: refresh ai_costs/data/_compiled/

@@ -49,11 +49,11 @@ class CatalogError(AiCostsError):
 
 
 def suggest(given: str, known: Iterable[str], n: int = 3) -> list[str]:
-    """Nearest known ids to `given` (difflib ratio), best first."""
-    known = list(known)
-    near = get_close_matches(given.lower(), known, n=n, cutoff=0.5)
+    """Nearest known ids to `given` (difflib ratio, ignoring case), best first."""
+    by_lower = {k.lower(): k for k in known}
+    near = get_close_matches(given.lower(), list(by_lower), n=n, cutoff=0.5)
     if not near:
         # Prefix/containment hits catch 'h100' -> 'h100-sxm', 'llama-405b' -> 'llama-3.1-405b'.
         tokens = [t for t in given.lower().replace("_", "-").split("-") if t]
-        near = [k for k in known if tokens and all(t in k for t in tokens)][:n]
-    return near
+        near = [k for k in by_lower if tokens and all(t in k for t in tokens)][:n]
+    return [by_lower[k] for k in near]

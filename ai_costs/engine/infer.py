@@ -12,7 +12,7 @@ from ai_costs.engine import serving as sv
 from ai_costs.engine.common import accelerator_cost
 from ai_costs.engine.sources import SourceList
 from ai_costs.errors import InvalidInput
-from ai_costs.models.catalog import ApiPrice, Catalog
+from ai_costs.models.catalog import ApiPrice, ApiTier, Catalog
 from ai_costs.models.report import CostLine, Report
 from ai_costs.models.scenario import InferScenario
 from ai_costs.units import DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY, MILLION, SECONDS_PER_DAY
@@ -110,42 +110,91 @@ def _workload_inputs(w: Workload) -> dict[str, Any]:
 # --- API -------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class ApiRates:
-    """USD per million tokens that apply to this workload's calls."""
+class PriceSet:
+    """USD per million tokens of one way of sending calls (standard, or through the batch API)."""
 
     input: float
     cached_input: float
     output: float
-    batch_discount: float  # applied to the batch share of calls
-    long_context: bool
+    reasoning: float
+
+    def mix(self, other: PriceSet, share: float) -> PriceSet:
+        """Average price when `share` of the calls pay `other`'s prices."""
+        def blend(a: float, b: float) -> float:
+            return a + share * (b - a)
+
+        return PriceSet(blend(self.input, other.input), blend(self.cached_input, other.cached_input),
+                        blend(self.output, other.output), blend(self.reasoning, other.reasoning))
+
+
+@dataclass(frozen=True)
+class ApiRates:
+    """The prices that apply to this workload's calls: standard and batch, in the tier of its prompt."""
+
+    standard: PriceSet
+    batch: PriceSet  # equal to standard for a component without a listed batch price
+    tier: ApiTier | None  # the long-context tier, if the prompt is above one
+
+    def effective(self, w: Workload) -> PriceSet:
+        return self.standard.mix(self.batch, w.batch_fraction)
+
+
+def _ratio(explicit: float | None, standard: float | None, discount: float | None) -> float | None:
+    """Batch price / standard price of one component: from its explicit batch price, else the discount."""
+    if explicit is not None and standard:
+        return explicit / standard
+    return None if discount is None else 1.0 - discount
 
 
 def api_rates(api: ApiPrice, w: Workload, warnings: list[str]) -> ApiRates:
-    """Pick the tier (long-context above its threshold) and fill cached/batch prices the API lacks."""
-    long = api.long_context_threshold_tokens is not None and w.input_tokens > api.long_context_threshold_tokens
-    p_in = (api.long_context_usd_per_million_input_tokens if long else None) or api.usd_per_million_input_tokens
-    p_out = (api.long_context_usd_per_million_output_tokens if long else None) or api.usd_per_million_output_tokens
-    p_cached = api.usd_per_million_cached_input_tokens
-    if p_cached is not None and long:
-        # Catalogs list no long-context cache price; providers price cache reads as a fixed share of the
-        # input price (Anthropic, Google: 0.1x) in both tiers, so the share is kept.
-        p_cached *= p_in / api.usd_per_million_input_tokens
+    """Pick the long-context tier of the prompt, and fill the prices the API does not list:
+    - cached input: the input price (a warning when the workload caches);
+    - reasoning: the output price (reasoning tokens are generated like output);
+    - in a tier: the cached price scaled like the input price, the reasoning price like the output price
+      (providers price cache reads as a fixed share of input in every tier: Anthropic, Google 0.1x);
+    - batch: each component at the API's batch price or discount; cached input at the input's batch ratio
+      unless listed; a component without one is billed at the standard price (a warning says so)."""
+    base_in, base_out = api.usd_per_million_input_tokens, api.usd_per_million_output_tokens
+    tier = api.tier_for(w.input_tokens)
+    p_in = tier.usd_per_million_input_tokens if tier else base_in
+    p_out = (tier.usd_per_million_output_tokens if tier else None) or base_out
+    p_cached = tier.usd_per_million_cached_input_tokens if tier else None
+    if p_cached is None and api.usd_per_million_cached_input_tokens is not None:
+        p_cached = api.usd_per_million_cached_input_tokens * p_in / base_in
     if p_cached is None:
         if w.cached_fraction > 0:
             warnings.append(f"{api.id} lists no cached-input price: cached tokens are billed as input")
         p_cached = p_in
-    discount = api.batch_discount or 0.0
-    if w.batch_fraction > 0 and api.batch_discount is None:
-        warnings.append(f"{api.id} lists no batch-API discount: batch calls are billed at the full price")
-    return ApiRates(p_in, p_cached, p_out, discount, long)
+    p_reason = tier.usd_per_million_reasoning_tokens if tier else None
+    if p_reason is None and api.usd_per_million_reasoning_tokens is not None:
+        p_reason = api.usd_per_million_reasoning_tokens * p_out / base_out
+    standard = PriceSet(p_in, p_cached, p_out, p_reason or p_out)
+
+    r_in = _ratio(api.usd_per_million_batch_input_tokens, base_in, api.batch_discount)
+    r_out = _ratio(api.usd_per_million_batch_output_tokens, base_out, api.batch_discount)
+    r_cached = _ratio(api.usd_per_million_batch_cached_input_tokens, api.usd_per_million_cached_input_tokens,
+                      None) or r_in
+    b_in = (tier.usd_per_million_batch_input_tokens if tier else None) or (p_in * r_in if r_in else None)
+    b_out = (tier.usd_per_million_batch_output_tokens if tier else None) or (p_out * r_out if r_out else None)
+    if w.batch_fraction > 0:
+        missing = [name for name, price in (("input", b_in), ("output", b_out)) if price is None]
+        if len(missing) == 2:
+            warnings.append(f"{api.id} lists no batch-API price: batch calls are billed at the full price")
+        elif missing:
+            warnings.append(f"{api.id} lists no batch-API {missing[0]} price: batch calls pay the full "
+                            f"{missing[0]} price")
+    out_ratio = (b_out / p_out) if b_out else 1.0
+    batch = PriceSet(b_in or p_in, p_cached * r_cached if r_cached else p_cached, b_out or p_out,
+                     standard.reasoning * out_ratio)
+    return ApiRates(standard, batch, tier)
 
 
 def api_cost_per_call(rates: ApiRates, w: Workload) -> tuple[float, float]:
-    """(input USD, generated USD) per call after cache and batch discounts; reasoning billed as output."""
-    full = 1.0 - w.batch_fraction * rates.batch_discount
-    uncached = w.input_tokens * (1 - w.cached_fraction) * rates.input
-    cached = w.input_tokens * w.cached_fraction * rates.cached_input
-    return (uncached + cached) / MILLION * full, w.generated_tokens * rates.output / MILLION * full
+    """(input USD, generated USD) per call, with cached input and the batch share at their prices."""
+    p = rates.effective(w)
+    uncached = w.input_tokens * (1 - w.cached_fraction) * p.input
+    cached = w.input_tokens * w.cached_fraction * p.cached_input
+    return (uncached + cached) / MILLION, (w.output_tokens * p.output + w.reasoning_tokens * p.reasoning) / MILLION
 
 
 def _api_report(
@@ -159,13 +208,12 @@ def _api_report(
     if w.reasoning_tokens and not api.reasoning:
         warnings.append(f"{api.id} is not listed as a reasoning model; reasoning tokens are billed as output anyway")
     rates = api_rates(api, w, warnings)
-    if rates.long_context:
-        assumptions.append(f"prompts over {api.long_context_threshold_tokens:,} tokens: long-context prices apply")
+    if rates.tier is not None:
+        assumptions.append(f"prompts over {rates.tier.above_input_tokens:,} tokens: long-context prices apply")
     calls = w.calls_per_day or 0.0
     in_call, out_call = api_cost_per_call(rates, w)
     usd_day = (in_call + out_call) * calls
-    full = 1.0 - w.batch_fraction * rates.batch_discount
-    lines = _api_lines(rates, w, calls, full)
+    lines = _api_lines(rates, w, calls)
     summary: dict[str, Any] = {
         "usd_per_request": (in_call + out_call) * w.calls_per_request,
         **_per_period(usd_day),
@@ -176,30 +224,37 @@ def _api_report(
     }
     if w.calls_per_request != 1:
         assumptions.append(f"each request makes {w.calls_per_request:g} model calls (agent steps)")
+    std, batch = rates.standard, rates.batch
     inputs = {"kind": "infer", "deployment": "api", "api": api.id, **_workload_inputs(w),
-              "usd_per_million_input_tokens": rates.input, "usd_per_million_cached_input_tokens": rates.cached_input,
-              "usd_per_million_output_tokens": rates.output, "batch_discount": rates.batch_discount}
+              "usd_per_million_input_tokens": std.input, "usd_per_million_cached_input_tokens": std.cached_input,
+              "usd_per_million_output_tokens": std.output, "usd_per_million_reasoning_tokens": std.reasoning,
+              "usd_per_million_batch_input_tokens": batch.input,
+              "usd_per_million_batch_output_tokens": batch.output,
+              "long_context_above_input_tokens": rates.tier.above_input_tokens if rates.tier else None}
     return Report(command="infer", inputs=inputs, summary=summary, line_items=tuple(lines),
                   assumptions=tuple(assumptions), warnings=tuple(warnings + src.stale_warnings()),
                   sources=src.refs(), detail=_describe(s, {"api": api.name, "provider": api.provider}))
 
 
-def _api_lines(rates: ApiRates, w: Workload, calls: float, full: float) -> list[CostLine]:
-    """Per-day cost lines: uncached input, cached input, output, reasoning (discounted share applied)."""
+def _api_lines(rates: ApiRates, w: Workload, calls: float) -> list[CostLine]:
+    """Per-day cost lines: uncached input, cached input, output, reasoning (batch share at batch prices)."""
+    p = rates.effective(w)
+    discounted = w.batch_fraction > 0 and p != rates.standard
     parts = [
-        ("input tokens", w.input_tokens * (1 - w.cached_fraction), rates.input),
-        ("cached input tokens", w.input_tokens * w.cached_fraction, rates.cached_input),
-        ("output tokens", w.output_tokens, rates.output),
-        ("reasoning tokens (billed as output)", w.reasoning_tokens, rates.output),
+        ("input tokens", w.input_tokens * (1 - w.cached_fraction), p.input),
+        ("cached input tokens", w.input_tokens * w.cached_fraction, p.cached_input),
+        ("output tokens", w.output_tokens, p.output),
+        ("reasoning tokens" + ("" if p.reasoning != p.output else " (billed as output)"), w.reasoning_tokens,
+         p.reasoning),
     ]
     lines = []
     for name, per_call, price in parts:
         if per_call <= 0:
             continue
         millions = per_call * calls / MILLION
-        lines.append(CostLine(name=f"{name} per day" + (" (batch share discounted)" if full < 1 else ""),
-                              quantity=millions, unit="1M tokens", usd_per_unit=price * full,
-                              usd=millions * price * full, assumption=True))
+        lines.append(CostLine(name=f"{name} per day" + (" (batch share discounted)" if discounted else ""),
+                              quantity=millions, unit="1M tokens", usd_per_unit=price,
+                              usd=millions * price, assumption=True))
     return lines
 
 

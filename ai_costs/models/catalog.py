@@ -6,11 +6,11 @@ Every entry carries `source` and `as_of`. Field names carry their units.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, cast
 
-from ai_costs.errors import CatalogError, UnknownId
+from ai_costs.errors import CatalogError, InvalidInput, UnknownId
 from ai_costs.models._schema import Fraction, NonNegativeInt, PositiveFloat, PositiveInt
 
 Precision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4"]
@@ -134,8 +134,29 @@ class CloudOffer:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ApiTier:
+    """Long-context tier: prices for a whole call whose prompt exceeds `above_input_tokens`.
+
+    A price the tier does not list is the base price scaled by the tier's input-price ratio (the
+    engine's rule, docs/explanation/methodology-inference.md)."""
+
+    above_input_tokens: PositiveInt
+    usd_per_million_input_tokens: PositiveFloat
+    usd_per_million_output_tokens: PositiveFloat | None = None
+    usd_per_million_cached_input_tokens: PositiveFloat | None = None
+    usd_per_million_cache_write_tokens: PositiveFloat | None = None
+    usd_per_million_reasoning_tokens: PositiveFloat | None = None
+    usd_per_million_batch_input_tokens: PositiveFloat | None = None
+    usd_per_million_batch_output_tokens: PositiveFloat | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class ApiPrice:
-    """Per-token prices of a hosted model API, in USD per million tokens."""
+    """Per-token prices of a hosted model API, in USD per million tokens.
+
+    Batch prices: explicit `usd_per_million_batch_*` prices (LiteLLM's `*_batches`) or one
+    `batch_discount` off every price. `long_context_threshold_tokens` and its two prices are the
+    one-tier shorthand of `long_context_tiers` (both may be given; `tiers` merges them)."""
 
     id: str
     provider: str
@@ -147,12 +168,46 @@ class ApiPrice:
     aliases: tuple[str, ...] = ()
     usd_per_million_cached_input_tokens: PositiveFloat | None = None
     usd_per_million_cache_write_tokens: PositiveFloat | None = None
+    usd_per_million_reasoning_tokens: PositiveFloat | None = None  # when reasoning is not billed as output
     batch_discount: Fraction | None = None
+    usd_per_million_batch_input_tokens: PositiveFloat | None = None
+    usd_per_million_batch_output_tokens: PositiveFloat | None = None
+    usd_per_million_batch_cached_input_tokens: PositiveFloat | None = None
     long_context_threshold_tokens: PositiveInt | None = None
     long_context_usd_per_million_input_tokens: PositiveFloat | None = None
     long_context_usd_per_million_output_tokens: PositiveFloat | None = None
+    long_context_tiers: tuple[ApiTier, ...] = ()
     reasoning: bool = False
     status: Literal["active", "legacy", "retired", "superseded"] = "active"
+    note: str | None = None
+
+    @property
+    def tiers(self) -> tuple[ApiTier, ...]:
+        """Every long-context tier, lowest threshold first (the shorthand fields included)."""
+        tiers = list(self.long_context_tiers)
+        if self.long_context_threshold_tokens is not None and self.long_context_usd_per_million_input_tokens:
+            tiers.append(ApiTier(above_input_tokens=self.long_context_threshold_tokens,
+                                 usd_per_million_input_tokens=self.long_context_usd_per_million_input_tokens,
+                                 usd_per_million_output_tokens=self.long_context_usd_per_million_output_tokens))
+        return tuple(sorted(tiers, key=lambda t: t.above_input_tokens))
+
+    def tier_for(self, input_tokens: float) -> ApiTier | None:
+        """The tier whose threshold the prompt exceeds by the most, if any."""
+        above = [t for t in self.tiers if input_tokens > t.above_input_tokens]
+        return above[-1] if above else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnpricedApi:
+    """A hosted model its source lists without a per-token price (0 or missing): shown, never costed as $0."""
+
+    id: str
+    provider: str
+    name: str
+    source: str
+    as_of: str
+    aliases: tuple[str, ...] = ()
+    status: Literal["unpriced"] = "unpriced"
     note: str | None = None
 
 
@@ -191,6 +246,7 @@ class CloudFile:
 class ApiFile:
     version: Literal[1]
     apis: tuple[ApiPrice, ...]
+    unpriced: tuple[UnpricedApi, ...] = field(default=())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,12 +263,26 @@ class Catalog:
     """All catalog data, each section loaded on first use through `load_section`.
 
     The loader is injected (ai_costs.catalog.load_catalog reads the bundled YAML and any override
-    files), so this class and the engine that uses it never touch the file system.
+    files), so this class and the engine that uses it never touch the file system. `find_entry`, when
+    given, looks one API id up without loading the whole section (the bundled API catalog has
+    thousands of entries); it returns None when it cannot answer, and the full section decides.
+    `models` are extra model architectures (e.g. read from a config.json) that win over the catalog's.
     """
 
-    def __init__(self, load_section: Callable[[str], Any]) -> None:
+    def __init__(self, load_section: Callable[[str], Any],
+                 find_entry: Callable[[str, str], ApiPrice | UnpricedApi | None] | None = None,
+                 models: Sequence[ModelSpec] = ()) -> None:
         self._load_section = load_section
+        self._find_entry = find_entry
+        self._extra_models = tuple(models)
         self._cache: dict[str, Any] = {}
+        self._indexes: dict[str, dict[str, Any]] = {}
+
+    def with_models(self, models: Sequence[ModelSpec]) -> Catalog:
+        """This catalog plus `models` (same id: the new one wins); loaded sections are shared."""
+        other = Catalog(self._load_section, self._find_entry, (*self._extra_models, *models))
+        other._cache = self._cache
+        return other
 
     def _section(self, name: str) -> Any:
         if name not in self._cache:
@@ -226,7 +296,8 @@ class Catalog:
 
     @property
     def models(self) -> tuple[ModelSpec, ...]:
-        return tuple(self._section("models").models)
+        extra = {m.id for m in self._extra_models}
+        return (*(m for m in self._section("models").models if m.id not in extra), *self._extra_models)
 
     @property
     def offers(self) -> tuple[CloudOffer, ...]:
@@ -237,18 +308,48 @@ class Catalog:
         return tuple(self._section("apis").apis)
 
     @property
+    def unpriced_apis(self) -> tuple[UnpricedApi, ...]:
+        return tuple(self._section("apis").unpriced)
+
+    @property
     def energy(self) -> EnergyFile:
         return self._section("energy")  # type: ignore[no-any-return]
 
     # -- lookups with suggestions ------------------------------------------------------------
+    def _index(self, name: str, entries: Sequence[E]) -> dict[str, E]:
+        """Lower-cased id and aliases -> entry (built once per section)."""
+        if name not in self._indexes:
+            index: dict[str, E] = {}
+            for entry in reversed(entries):  # the first entry with a name wins, as a scan would
+                for key in (entry.id, *entry.aliases):
+                    index[key.lower()] = entry
+            self._indexes[name] = index
+        return cast(dict[str, E], self._indexes[name])
+
     def accelerator(self, id_: str) -> Accelerator:
-        return _lookup(self.accelerators, id_, "accelerator (--gpu)", "unknown_gpu")
+        return _lookup(self._index("gpus", self.accelerators), id_, "accelerator (--gpu)", "unknown_gpu")
 
     def model(self, id_: str) -> ModelSpec:
-        return _lookup(self.models, id_, "model (--model)", "unknown_model")
+        key = id_.strip().lower()
+        for extra in self._extra_models:
+            if key in {extra.id.lower(), *(a.lower() for a in extra.aliases)}:
+                return extra
+        return _lookup(self._index("models", self.models), id_, "model (--model)", "unknown_model")
 
     def api(self, id_: str) -> ApiPrice:
-        return _lookup(self.apis, id_, "API model (--api)", "unknown_api")
+        found: ApiPrice | UnpricedApi | None = None
+        if "apis" not in self._cache and self._find_entry is not None:
+            found = self._find_entry("apis", id_)
+        if found is None:
+            section = self._section("apis")
+            found = _lookup(self._index("apis", (*section.apis, *section.unpriced)), id_, "API model (--api)",
+                            "unknown_api")
+        if isinstance(found, UnpricedApi):
+            raise InvalidInput(
+                f"API model (--api) {found.id!r} is unpriced: {found.source} lists no per-token price for it "
+                "(0 or missing), and ai-costs never costs it at $0; give its prices with --api-prices FILE "
+                "(see docs/reference/catalog.md)", code="unpriced_api")
+        return found
 
     def energy_default(self, id_: str) -> EnergyValue:
         for value in self.energy.defaults:
@@ -274,10 +375,9 @@ class _HasId(Protocol):
 E = TypeVar("E", bound=_HasId)
 
 
-def _lookup(entries: tuple[E, ...], id_: str, what: str, code: str) -> E:
-    key = id_.strip().lower()
-    for entry in entries:
-        if entry.id == key or key in entry.aliases:
-            return entry
-    known = [e.id for e in entries] + [a for e in entries for a in e.aliases]
-    raise UnknownId(what, id_, known, code=code)
+def _lookup(index: dict[str, E], id_: str, what: str, code: str) -> E:
+    entry = index.get(id_.strip().lower())
+    if entry is not None:
+        return entry
+    entries = {id(e): e for e in index.values()}.values()  # entries hold dicts: not hashable
+    raise UnknownId(what, id_, [name for e in entries for name in (e.id, *e.aliases)], code=code)
