@@ -81,10 +81,9 @@ def _merge(section: str, base: dict[str, Any], override: dict[str, Any]) -> dict
     return merged
 
 
-def _litellm_file(path: Path, known: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A LiteLLM-format JSON price file as apis entries, dated by the file's own metadata or 'undated'
-    (never by its modification time: a copied file is new, its prices are not). A key matching a bundled
-    id or alias replaces that entry under its id, keeping its aliases and name."""
+def _litellm_file(path: Path) -> dict[str, Any]:
+    """A LiteLLM-format JSON price file as apis entries (priced and unpriced), dated by the file's own
+    metadata or 'undated' (never by its modification time: a copied file is new, its prices are not)."""
     import json
 
     from ai_costs._yaml import read_text
@@ -98,26 +97,19 @@ def _litellm_file(path: Path, known: dict[str, dict[str, Any]]) -> dict[str, Any
     except RecursionError:
         raise CatalogError(f"{path}: nested too deeply to read as a price file") from None
     except ValueError as exc:
-        raise CatalogError(f"{path}: not a JSON price file: {exc}") from None
+        raise CatalogError(f"{path}: not a JSON price file: {str(exc).split(';')[0]}") from None
     if not isinstance(raw, dict):
         raise CatalogError(f"{path}: expected LiteLLM's object of model name -> prices, got a JSON "
                            f"{type(raw).__name__}")
-    as_of = file_date(raw) or "undated"
     try:
-        found = convert(raw, source=f"LiteLLM-format price file {path}", as_of=as_of, modes=TEXT_MODES)
+        found = convert(raw, source=f"LiteLLM-format price file {path}", as_of=file_date(raw) or "undated",
+                        modes=TEXT_MODES)
     except PriceFileError as exc:
         raise CatalogError(f"{path}: {exc}") from None
-    entries = []
-    for entry in found.priced:
-        base = known.get(entry["id"].lower())
-        if base is not None:
-            entry = {**entry, "id": base["id"], "name": base.get("name", entry["name"]),
-                     "aliases": base.get("aliases", [])}
-        entries.append(entry)
-    return {"apis": entries, "unpriced": [e for e in found.unpriced if e["id"].lower() not in known]}
+    return {"apis": found.priced, "unpriced": found.unpriced}
 
 
-def _yaml_price_file(path: Path, known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _yaml_price_file(path: Path) -> dict[str, Any]:
     """An ai-costs YAML price file (version: 1, apis: [...]); a top-level source/as_of dates entries
     that have none of their own. Each entry is checked here, so an error names the file and the entry."""
     extra = load_yaml_file(path)
@@ -133,18 +125,108 @@ def _yaml_price_file(path: Path, known: dict[str, dict[str, Any]]) -> dict[str, 
             raise CatalogError(f"{path}: apis[{i}] must be a mapping of fields, got {type(e).__name__}")
         e = {**defaults, **e}
         validate(ApiPrice, e, origin=f"{path}: apis[{i}] ({e.get('id', 'no id')})")
-        base = known.get(str(e.get("id", "")).lower())
-        entries.append({**e, "id": base["id"]} if base is not None else e)
+        entries.append(e)
     return {"apis": entries}
 
 
+def _override_file(section: str, path: Path) -> dict[str, Any]:
+    """A catalog override file of a presets directory (gpus.yaml, apis.yaml, ...), its keys checked."""
+    list_field = _FILES[section][2]
+    extra = load_yaml_file(path)
+    allowed = {"version", list_field} | {"energy": {"references"}, "apis": {"unpriced"}}.get(section, set())
+    if not isinstance(extra, dict) or extra.get("version") != 1 or not set(extra) <= allowed:
+        raise CatalogError(
+            f"{path}: a catalog override file has 'version: 1' and '{list_field}:' entries"
+            + (f"; unknown keys: {', '.join(sorted(set(extra) - allowed))}" if isinstance(extra, dict)
+               and not set(extra) <= allowed else ""))
+    return extra
+
+
+def _price_file(path: Path) -> dict[str, Any]:
+    return _litellm_file(path) if path.suffix.lower() == ".json" else _yaml_price_file(path)
+
+
+def _as_known(entry: dict[str, Any], base: dict[str, Any] | None, litellm: bool) -> dict[str, Any]:
+    """A price-file entry whose id is a bundled id or alias takes that entry's id (a LiteLLM-format entry
+    also its name and aliases, as LiteLLM has none)."""
+    if base is None:
+        return entry
+    if litellm:
+        return {**entry, "id": base["id"], "name": base.get("name", entry["name"]), "aliases": base.get("aliases", [])}
+    return {**entry, "id": base["id"]}
+
+
 def _merge_api_prices(data: dict[str, Any], files_: Sequence[Path]) -> dict[str, Any]:
-    """Merge price files (LiteLLM JSON or ai-costs YAML) over the API catalog, by id or alias."""
+    """Merge price files (LiteLLM JSON or ai-costs YAML) over the API catalog, by id or alias. An unpriced
+    entry of a price file does not hide a price the catalog has."""
     for path in files_:
         known = {str(n).lower(): e for e in data.get("apis", []) for n in [e.get("id", ""), *e.get("aliases", [])]}
-        extra = _litellm_file(path, known) if path.suffix.lower() == ".json" else _yaml_price_file(path, known)
-        data = _merge("apis", data, extra)
+        extra = _price_file(path)
+        litellm = "unpriced" in extra
+        data = _merge("apis", data, {
+            "apis": [_as_known(e, known.get(e["id"].lower()), litellm) for e in extra["apis"]],
+            **({"unpriced": [e for e in extra["unpriced"] if e["id"].lower() not in known]} if litellm else {}),
+        })
     return data
+
+
+class _ApiLayer:
+    """One user file of API prices, indexed: lower-cased id -> entry, and id or alias -> entry.
+    `price_file`: an --api-prices file, whose ids may name a bundled entry by an alias (a presets-dir
+    apis.yaml replaces entries by id only, as for every catalog)."""
+
+    def __init__(self, path: Path, data: dict[str, Any], price_file: bool) -> None:
+        self.path, self.price_file, self.litellm = path, price_file, "unpriced" in data and price_file
+        self.by_id: dict[str, tuple[type, dict[str, Any]]] = {}
+        self.by_name: dict[str, tuple[type, dict[str, Any]]] = {}
+        for cls, kind in ((UnpricedApi, "unpriced"), (ApiPrice, "apis")):  # priced entries win
+            for entry in data.get(kind) or []:
+                if not isinstance(entry, dict):
+                    raise CatalogError(f"{path}: {kind} entries are mappings of fields, got {type(entry).__name__}")
+                self.by_id[str(entry.get("id", "")).lower()] = (cls, entry)
+                for name in (entry.get("id", ""), *(entry.get("aliases") or [])):
+                    self.by_name.setdefault(str(name).lower(), (cls, entry))
+
+
+class UserApiPrices:
+    """--api-prices files and presets-dir apis.yaml over the bundled API catalog, resolved one id at a
+    time (as load_section would merge them) so a run validates the entry it uses, not thousands."""
+
+    def __init__(self, overrides: Sequence[Path], prices: Sequence[Path]) -> None:
+        self._overrides = [d / "apis.yaml" for d in overrides if (d / "apis.yaml").is_file()]
+        self._prices = list(prices)
+        self._layers: list[_ApiLayer] | None = None
+
+    def layers(self) -> list[_ApiLayer]:
+        """Highest priority first: the last price file, ..., the first; then the first presets dir, ..."""
+        if self._layers is None:
+            files_ = [_ApiLayer(p, _price_file(p), True) for p in reversed(self._prices)]
+            dirs = [_ApiLayer(p, _override_file("apis", p), False) for p in self._overrides]
+            self._layers = files_ + dirs
+        return self._layers
+
+    def find(self, id_: str) -> ApiPrice | UnpricedApi | None:
+        """The entry named `id_`; None when no file names it (or the bundled index is stale): the caller
+        then loads the merged section, which also suggests near ids."""
+        key = id_.strip().lower()
+        bucket = _bundled_bucket(key)
+        if bucket is None:
+            return None
+        bundled = bucket["apis"].get(key) or bucket["unpriced"].get(key)
+        if bundled is None:
+            for layer in self.layers():
+                if key in layer.by_name:
+                    cls, entry = layer.by_name[key]
+                    return validate(cls, entry, origin=str(layer.path))
+            return None
+        names = [str(n).lower() for n in (bundled["id"], *bundled.get("aliases", []))]
+        for layer in self.layers():
+            hit = next((layer.by_id[n] for n in (names if layer.price_file else names[:1]) if n in layer.by_id), None)
+            if hit is None or (hit[0] is UnpricedApi and key in bucket["apis"]):
+                continue  # an unpriced entry does not hide a price
+            entry = _as_known(hit[1], bundled, layer.litellm) if layer.price_file else hit[1]
+            return validate(hit[0], entry, origin=str(layer.path))
+        return _bundled_entry(bucket, key)
 
 
 def api_price_files(given: Sequence[Path] = ()) -> list[Path]:
@@ -211,12 +293,10 @@ def _api_index(data: dict[str, Any], crc: int) -> bytes:
     return json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(lines)
 
 
-def find_bundled_api(id_: str) -> ApiPrice | UnpricedApi | None:
-    """One bundled API entry by id or alias from the index file, validated; None when the index does not
-    hold the name or is stale (the caller then loads the whole catalog, which also suggests near ids)."""
+def _bundled_bucket(key: str) -> dict[str, Any] | None:
+    """The index bucket that would hold the lower-cased `key`; None when the index is missing or stale."""
     import json
 
-    key = id_.strip().lower()
     try:
         with (files("ai_costs") / "data" / COMPILED_DIR / API_INDEX).open("rb") as f:
             header = json.loads(f.readline())
@@ -227,12 +307,24 @@ def find_bundled_api(id_: str) -> ApiPrice | UnpricedApi | None:
             bucket = json.loads(f.read(length))
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None
+    return bucket if isinstance(bucket, dict) else None
+
+
+def _bundled_entry(bucket: dict[str, Any], key: str) -> ApiPrice | UnpricedApi | None:
     origin = "bundled catalog apis.yaml"
     if key in bucket["apis"]:
         return validate(ApiPrice, bucket["apis"][key], origin=origin)
     if key in bucket["unpriced"]:
         return validate(UnpricedApi, bucket["unpriced"][key], origin=origin)
     return None
+
+
+def find_bundled_api(id_: str) -> ApiPrice | UnpricedApi | None:
+    """One bundled API entry by id or alias from the index file, validated; None when the index does not
+    hold the name or is stale (the caller then loads the whole catalog, which also suggests near ids)."""
+    key = id_.strip().lower()
+    bucket = _bundled_bucket(key)
+    return None if bucket is None else _bundled_entry(bucket, key)
 
 
 def compile_bundled(target: Path) -> list[Path]:
@@ -261,20 +353,13 @@ def compile_bundled(target: Path) -> list[Path]:
 def load_section(section: str, overrides: Sequence[Path] = (), api_prices: Sequence[Path] = ()) -> Any:
     """Read and validate one catalog section: the bundled file merged with user override files (and,
     for API prices, price files)."""
-    name, model, list_field = _FILES[section]
+    name, model, _ = _FILES[section]
     data = bundled_data(section)
     origin = f"bundled catalog {name}"
     for directory in reversed(list(overrides)):  # lowest priority first, so the first dir wins
         path = directory / name
         if path.is_file():
-            extra = load_yaml_file(path)
-            allowed = {"version", list_field} | {"energy": {"references"}, "apis": {"unpriced"}}.get(section, set())
-            if not isinstance(extra, dict) or extra.get("version") != 1 or not set(extra) <= allowed:
-                raise CatalogError(
-                    f"{path}: a catalog override file has 'version: 1' and '{list_field}:' entries"
-                    + (f"; unknown keys: {', '.join(sorted(set(extra) - allowed))}" if isinstance(extra, dict)
-                       and not set(extra) <= allowed else ""))
-            data = _merge(section, data, extra)
+            data = _merge(section, data, _override_file(section, path))
             origin = f"catalog {name} (with overrides from {path})"
     if section == "apis" and api_prices:
         data = _merge_api_prices(data, api_prices)
@@ -287,16 +372,17 @@ def load_catalog(presets_dirs: Sequence[Path] = (), api_prices: Sequence[Path] =
     """The catalog: bundled data, overridden by id from catalog files in the user's presets dirs, and
     API prices from --api-prices / AI_COSTS_API_PRICES files; `models` (e.g. from --model-config) are added.
 
-    When nothing overrides the API prices, an API id is looked up in the pre-built index without
-    loading (or validating) the thousands of bundled entries."""
+    An API id is looked up in the pre-built index (and the user's price files) without loading or
+    validating the thousands of bundled entries."""
     overrides = [d for d in user_dirs(presets_dirs) if d.is_dir()]
     prices = api_price_files(api_prices)
     for path in prices:
         if not path.is_file():
             raise CatalogError(f"API price file not found: {path}")
-    plain_apis = not prices and not any((d / "apis.yaml").is_file() for d in overrides)
+    user = UserApiPrices(overrides, prices)
+    plain = not prices and not any((d / "apis.yaml").is_file() for d in overrides)
     return Catalog(lambda section: load_section(section, overrides, prices),
-                   find_entry=(lambda _section, id_: find_bundled_api(id_)) if plain_apis else None,
+                   find_entry=lambda _section, id_: find_bundled_api(id_) if plain else user.find(id_),
                    models=models)
 
 

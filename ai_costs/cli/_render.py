@@ -58,8 +58,9 @@ def finish(
         raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
-def listing(title: str, columns: list[str], rows: list[list[str]], fmt: OutputFormat) -> None:
-    """A catalog or preset listing as a table, CSV or markdown (JSON is the caller's full records)."""
+def listing(title: str, columns: list[str], rows: list[list[str]], fmt: OutputFormat, fold_first: bool = False) -> None:
+    """A catalog or preset listing as a table, CSV or markdown (JSON is the caller's full records).
+    `fold_first`: the first column (long ids) may wrap in a table rather than push other columns out."""
     if fmt is OutputFormat.csv:
         from ai_costs.render.csv import rows_csv
 
@@ -71,4 +72,4 @@ def listing(title: str, columns: list[str], rows: list[list[str]], fmt: OutputFo
     else:
         from ai_costs.render.catalog import print_rows
 
-        print_rows(title, columns, rows)
+        print_rows(title, columns, rows, fold_first=fold_first)

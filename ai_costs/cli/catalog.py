@@ -11,7 +11,7 @@ from typing import Any
 import typer
 
 from ai_costs.cli._errors import handles_errors
-from ai_costs.cli._options import FormatOpt, PresetsDirOpt
+from ai_costs.cli._options import ApiPricesOpt, FormatOpt, PresetsDirOpt
 from ai_costs.render import OutputFormat
 
 catalog_app = typer.Typer(help="The data behind the numbers, with sources and dates.", no_args_is_help=True)
@@ -83,16 +83,53 @@ def clouds(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = Non
 
 @catalog_app.command("apis")
 @handles_errors("catalog")
-def apis(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None) -> None:
-    """API prices per million tokens: input, cached input, output, batch discount.
+def apis(
+    fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None, api_prices: ApiPricesOpt = None,
+    search: str | None = typer.Option(None, "--search", metavar="TEXT",
+                                      help="Only ids, aliases or providers containing TEXT (ignoring case).",
+                                      show_default=False),
+    provider: str | None = typer.Option(None, "--provider", metavar="P", help="Only this provider, e.g. openai.",
+                                        show_default=False),
+) -> None:
+    """API prices per million tokens: input, cached input, output, batch, reasoning, long-context tiers.
 
-    Example: ai-costs catalog apis
+    Thousands of models (LiteLLM's price file, docs/reference/catalog.md); models listed without a
+    price are shown as unpriced and cannot be estimated.
+
+    Examples:
+
+      ai-costs catalog apis --search claude-opus
+
+      ai-costs catalog apis --provider openai --format json
     """
-    _show("apis", fmt, presets_dir, "API prices (USD per 1M tokens)",
-          ["id", "input", "cached", "output", "batch", "as of"],
-          lambda p: [p.id, _num(p.usd_per_million_input_tokens), _num(p.usd_per_million_cached_input_tokens),
-                     _num(p.usd_per_million_output_tokens),
-                     "" if p.batch_discount is None else f"-{p.batch_discount:.0%}", p.as_of])
+    from ai_costs.catalog import load_catalog
+
+    catalog = load_catalog(presets_dir or [], api_prices or [])
+    needle = (search or "").lower()
+
+    def wanted(e: Any) -> bool:
+        names = " ".join((e.id, *e.aliases, e.provider)).lower()
+        return needle in names and (provider is None or e.provider.lower() == provider.lower())
+
+    entries: list[Any] = [e for e in (*catalog.apis, *catalog.unpriced_apis) if wanted(e)]
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps([dataclasses.asdict(e) for e in entries], indent=2) + "\n")
+        return
+    from ai_costs.cli._render import listing
+    from ai_costs.models.catalog import ApiPrice
+
+    def row(p: Any) -> list[str]:
+        if not isinstance(p, ApiPrice):
+            return [p.id, "unpriced", "", "", "", "", p.as_of]
+        batch = _num(p.usd_per_million_batch_input_tokens) or (
+            "" if p.batch_discount is None else f"-{p.batch_discount:.0%}")
+        tiers = ", ".join(f">{t.above_input_tokens // 1000:,}K" for t in p.tiers)
+        return [p.id, _num(p.usd_per_million_input_tokens), _num(p.usd_per_million_cached_input_tokens),
+                _num(p.usd_per_million_output_tokens), batch, tiers, p.as_of]
+
+    listing("API prices (USD per 1M tokens)", ["id", "input", "cached", "output", "batch in",
+                                               ">tokens", "as of"], [row(e) for e in entries], fmt,
+            fold_first=True)
 
 
 @catalog_app.command("energy")

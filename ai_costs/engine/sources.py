@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ai_costs.models.catalog import is_stale
+from ai_costs.models.catalog import as_of_date, is_stale
 from ai_costs.models.report import SourceRef
 
 # Prices and energy figures go stale; a published architecture or spec sheet does not.
@@ -30,8 +30,11 @@ class SourceList:
         return tuple(self._refs.values())
 
     def stale_warnings(self) -> list[str]:
-        """One warning naming every price or energy figure over 18 months old (DESIGN.md)."""
-        stale = [f"{r.id} ({r.as_of})" for r in self._refs.values() if r.stale]
-        if not stale:
-            return []
-        return [f"over 18 months old, check for newer figures: {', '.join(stale)}"]
+        """One warning naming every price or energy figure over 18 months old (DESIGN.md), and one naming
+        those whose source gives no date (e.g. an undated --api-prices file)."""
+        refs = self._refs.values()
+        stale = [f"{r.id} ({r.as_of})" for r in refs if r.stale]
+        undated = [f"{r.id} ({r.source})" for r in refs
+                   if r.kind in AGEING_KINDS and r.as_of != "given" and as_of_date(r.as_of) is None]
+        return ([f"over 18 months old, check for newer figures: {', '.join(stale)}"] if stale else []) + (
+            [f"undated, check how current they are: {', '.join(undated)}"] if undated else [])

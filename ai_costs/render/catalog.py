@@ -12,15 +12,18 @@ from rich.table import Table
 _NUMBER = re.compile(r"^[+-]?\$?[\d.,]+(e[+-]?\d+)?[KMBT%]?( [a-zA-Z/]+)?$|^\d{4}(-\d\d){0,2}$")
 
 
-def print_rows(title: str, columns: list[str], rows: list[list[str]], console: Console | None = None) -> None:
+def print_rows(title: str, columns: list[str], rows: list[list[str]], console: Console | None = None,
+               fold_first: bool = False) -> None:
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     last = len(columns) - 1
     for i, column in enumerate(columns):
         values = [row[i] for row in rows if row[i]]
         numeric = bool(values) and all(_NUMBER.match(v) for v in values)
-        # ids and numbers stay whole; only the last column (prose, or a number) may wrap
-        table.add_column(column, justify="right" if numeric else "left", no_wrap=i != last, overflow="fold",
-                         min_width=len(column))
+        # ids and numbers stay whole; only the last column (prose, or a number) may wrap, and the first
+        # when the caller says its ids may be too long for the terminal
+        table.add_column(column, justify="right" if numeric else "left",
+                         no_wrap=i != last and not (fold_first and i == 0), overflow="fold",
+                         min_width=min(max(map(len, values)), 36) if fold_first and i == 0 and values else len(column))
     for row in rows:
         table.add_row(*row)
     (console or Console(highlight=False)).print(table)

@@ -176,3 +176,36 @@ def test_self_hosted_without_volume_reports_full_load_economics() -> None:
 def test_invalid_inference_inputs(fields: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         run(**fields)
+
+
+def test_explicit_batch_prices_by_hand() -> None:
+    # gpt-5.4 (LiteLLM 1.110.2): $2.50 input, $0.25 cached, $15 output; batch API $1.25, $0.13 cached, $7.50.
+    # Half the calls through the batch API: input 1.875, cached 0.19, output 11.25 per 1M on average.
+    r = run(api="gpt-5.4", requests_per_day=1000, input_tokens=1000, output_tokens=100, reasoning_tokens=400,
+            cached_fraction=0.5, batch_fraction=0.5)
+    per_call = (500 * 1.875 + 500 * 0.19 + 100 * 11.25 + 400 * 11.25) / 1e6
+    assert r["summary"]["usd_per_request"] == pytest.approx(per_call)
+    assert r["inputs"]["usd_per_million_batch_output_tokens"] == 7.5
+
+
+def test_a_batch_price_listed_for_input_only_leaves_output_at_full_price() -> None:
+    # azure/eu/gpt-4o-mini: $0.165 input, $0.66 output, batch input $0.083, no batch output price.
+    r = run(api="azure/eu/gpt-4o-mini", requests_per_day=1, input_tokens=1000, output_tokens=1000, batch_fraction=1)
+    assert r["summary"]["usd_per_request"] == pytest.approx((1000 * 0.083 + 1000 * 0.66) / 1e6)
+    assert any("no batch-API output price" in w for w in r["warnings"])
+
+
+def test_reasoning_tokens_at_their_own_price() -> None:
+    # perplexity/sonar-deep-research: $2 input, $8 output, $3 per 1M reasoning tokens.
+    r = run(api="perplexity/sonar-deep-research", requests_per_day=1, input_tokens=1000, output_tokens=100,
+            reasoning_tokens=1000)
+    assert r["summary"]["usd_per_request"] == pytest.approx((1000 * 2 + 100 * 8 + 1000 * 3) / 1e6)
+
+
+def test_tiered_pricing_picks_the_range_of_the_prompt() -> None:
+    # dashscope/qwen-flash: prompts up to 256K at $0.05 / $0.40, above at $0.25 / $2.00 per 1M.
+    short = run(api="dashscope/qwen-flash", requests_per_day=1, input_tokens=100_000, output_tokens=1000)
+    long = run(api="dashscope/qwen-flash", requests_per_day=1, input_tokens=300_000, output_tokens=1000)
+    assert short["summary"]["usd_per_request"] == pytest.approx((100_000 * 0.05 + 1000 * 0.4) / 1e6)
+    assert long["summary"]["usd_per_request"] == pytest.approx((300_000 * 0.25 + 1000 * 2) / 1e6)
+    assert long["inputs"]["long_context_above_input_tokens"] == 256_000
