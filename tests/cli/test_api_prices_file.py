@@ -36,7 +36,7 @@ def test_a_dated_litellm_file_carries_its_date(tmp_path: Path) -> None:
     f.write_text(json.dumps({"as_of": "2026-10-01", "m": PRICED}))
     assert run(f)[2]["sources"][0]["as_of"] == "2026-10-01"
     f.write_text(json.dumps({"sample_spec": {"last_updated": "2026-09-15T10:00:00Z"}, "m": PRICED}))
-    code, _, doc = run(f)
+    doc = run(f)[2]
     assert doc["sources"][0]["as_of"] == "2026-09-15" and not doc["warnings"]
 
 
@@ -83,11 +83,11 @@ HOSTILE = {
     "negative price": ("p.json", lambda p: p.write_text(json.dumps({"m": {**PRICED, "output_cost_per_token": -1}})),
                        "finite number >= 0"),
     "mode not text": ("p.json", lambda p: p.write_text(json.dumps({"m": {**PRICED, "mode": 5}})), "mode must be a text"),
-    "reasoning flag not boolean": ("p.json", lambda p: p.write_text(json.dumps({"m": {**PRICED, "supports_reasoning": "y"}})),
-                                   "supports_reasoning must be true or false"),
+    "reasoning flag not boolean": ("p.json", lambda p: p.write_text(json.dumps(
+        {"m": {**PRICED, "supports_reasoning": "y"}})), "supports_reasoning must be true or false"),
     "entry is a list": ("p.json", lambda p: p.write_text('{"m": [1, 2]}'), "expected an object of prices"),
-    "bad tiered_pricing": ("p.json", lambda p: p.write_text(json.dumps({"m": {**PRICED, "tiered_pricing": [{"range": "x"}]}})),
-                           "range: [from, to]"),
+    "bad tiered_pricing": ("p.json", lambda p: p.write_text(json.dumps(
+        {"m": {**PRICED, "tiered_pricing": [{"range": "x"}]}})), "range: [from, to]"),
     "YAML price as text": ("p.yaml", lambda p: p.write_text(
         "version: 1\napis:\n  - {id: m, provider: p, name: m, usd_per_million_input_tokens: abc,"
         " usd_per_million_output_tokens: 1, source: s, as_of: '2026'}\n"), "apis[0] (m): usd_per_million_input_tokens"),
