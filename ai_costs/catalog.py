@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ai_costs._yaml import load_yaml_file, load_yaml_text
-from ai_costs.errors import CatalogError
+from ai_costs.errors import CatalogError, InvalidInput
 from ai_costs.models._schema import validate
 from ai_costs.models.catalog import (
     AcceleratorFile,
@@ -22,6 +23,9 @@ from ai_costs.models.catalog import (
     ModelSpec,
     UnpricedApi,
 )
+
+if TYPE_CHECKING:
+    from ai_costs.models.hf_config import HfModel
 
 PRESETS_DIR_ENV = "AI_COSTS_PRESETS_DIR"
 API_PRICES_ENV = "AI_COSTS_API_PRICES"
@@ -81,23 +85,31 @@ def _merge(section: str, base: dict[str, Any], override: dict[str, Any]) -> dict
     return merged
 
 
-def _litellm_file(path: Path) -> dict[str, Any]:
-    """A LiteLLM-format JSON price file as apis entries (priced and unpriced), dated by the file's own
-    metadata or 'undated' (never by its modification time: a copied file is new, its prices are not)."""
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def load_json_file(path: Path, what: str, code: str) -> Any:
+    """A user's JSON file parsed, or one message naming the file and the problem (never a traceback):
+    not UTF-8, nested too deeply, NaN/Infinity, a number with too many digits, bad syntax."""
     import json
 
     from ai_costs._yaml import read_text
-    from ai_costs.litellm import TEXT_MODES, PriceFileError, convert, file_date
-
-    def constant(name: str) -> Any:
-        raise ValueError(f"{name} is not a number JSON allows")
 
     try:
-        raw = json.loads(read_text(path), parse_constant=constant)
+        return json.loads(read_text(path), parse_constant=_reject_constant)
     except RecursionError:
-        raise CatalogError(f"{path}: nested too deeply to read as a price file") from None
+        raise InvalidInput(f"{path}: nested too deeply to read as {what}", code=code) from None
     except ValueError as exc:
-        raise CatalogError(f"{path}: not a JSON price file: {str(exc).split(';')[0]}") from None
+        raise InvalidInput(f"{path}: not a JSON {what}: {str(exc).split(';')[0]}", code=code) from None
+
+
+def _litellm_file(path: Path) -> dict[str, Any]:
+    """A LiteLLM-format JSON price file as apis entries (priced and unpriced), dated by the file's own
+    metadata or 'undated' (never by its modification time: a copied file is new, its prices are not)."""
+    from ai_costs.litellm import TEXT_MODES, PriceFileError, convert, file_date
+
+    raw = load_json_file(path, "price file", "catalog_error")
     if not isinstance(raw, dict):
         raise CatalogError(f"{path}: expected LiteLLM's object of model name -> prices, got a JSON "
                            f"{type(raw).__name__}")
@@ -384,6 +396,39 @@ def load_catalog(presets_dirs: Sequence[Path] = (), api_prices: Sequence[Path] =
     return Catalog(lambda section: load_section(section, overrides, prices),
                    find_entry=lambda _section, id_: find_bundled_api(id_) if plain else user.find(id_),
                    models=models)
+
+
+def model_config_id(path: Path, config: Any) -> str:
+    """The id of a model read from a config.json: the file's name, or for a file named config.json the
+    model's `_name_or_path` (its last part), else the directory holding it."""
+    if path.stem.lower() != "config":
+        return path.stem.lower()
+    named = config.get("_name_or_path") if isinstance(config, dict) else None
+    if isinstance(named, str) and named.strip("/"):
+        return named.strip("/").rsplit("/", 1)[-1].lower()
+    return (path.resolve().parent.name or "model").lower()
+
+
+def read_model_config(path: Path) -> HfModel:
+    """A Hugging Face config.json read and derived into a model (ai_costs/models/hf_config.py): its
+    source is the file's path, its as_of 'given'."""
+    from ai_costs.models.hf_config import derive
+
+    config = load_json_file(path, "config.json", "invalid_model_config")
+    return derive(config, id_=model_config_id(path, config), source=str(path), origin=str(path))
+
+
+S = TypeVar("S")
+
+
+def with_model_config(scenario: S, catalog: Catalog) -> tuple[S, Catalog]:
+    """A scenario that names a config.json (`model_config`): the model it describes joins the catalog
+    and the scenario points at it, so the engine sees an ordinary catalog model."""
+    path = getattr(scenario, "model_config", None)
+    if path is None:
+        return scenario, catalog
+    model = read_model_config(Path(path)).spec
+    return dataclasses.replace(scenario, model=model.id, model_config=None), catalog.with_models([model])  # type: ignore[type-var]
 
 
 if __name__ == "__main__":  # python -m ai_costs.catalog: refresh ai_costs/data/_compiled/

@@ -125,6 +125,9 @@ def build_scenario(
         path = resolve(ref, presets_dirs)
         data = read_scenario_file(path, kind)
         origin = str(path)
+        config = data.get("model_config")
+        if isinstance(config, str) and config and not Path(config).is_absolute():
+            data["model_config"] = str(path.parent / config)  # relative to the scenario file
         for key in overrides:
             for rival in rivals(key, exclusive):
                 data.pop(rival, None)

@@ -90,6 +90,8 @@ class O:  # noqa: E742 - a short namespace used in every command signature
 
     # what is trained
     MODEL = text("--model", "Model id from `ai-costs catalog models`.", TRAIN, "ID")
+    MODEL_CONFIG = text("--model-config", "A Hugging Face config.json: the model's shapes and parameters, instead "
+                        "of --model.", TRAIN, "FILE")
     PARAMS = num("--params", "Total parameters, e.g. 405B.", TRAIN)
     ACTIVE_PARAMS = num("--active-params", "Active parameters per token (MoE), e.g. 37B.", TRAIN)
     TOKENS = num("--tokens", "Training tokens per epoch, e.g. 15.6T, or 'chinchilla' (20 x params).", TRAIN)

@@ -30,20 +30,30 @@ def load(kind: str, ref: str, overrides: Mapping[str, Any], dirs: Sequence[Path]
     return build_scenario(cls, kind, ref, overrides, presets_dirs=dirs, exclusive=exclusive)
 
 
-def breakeven_sides(scen: BreakevenScenario, dirs: Sequence[Path]) -> Any:
-    """The scenarios a breakeven refers to by preset name or path, loaded."""
+def breakeven_sides(scen: BreakevenScenario, dirs: Sequence[Path], catalog: Catalog) -> tuple[Any, Catalog]:
+    """The scenarios a breakeven refers to by preset name or path, loaded; the catalog with the models of
+    those that name a config.json."""
+    from ai_costs.catalog import with_model_config
     from ai_costs.engine.breakeven import Sides
 
     def side(kind: str, ref: str | None) -> Any:
-        return None if ref is None else load(kind, ref, {}, dirs)
+        nonlocal catalog
+        if ref is None:
+            return None
+        loaded, catalog = with_model_config(load(kind, ref, {}, dirs), catalog)
+        return loaded
 
-    return Sides(train=side("train", scen.train), infer=side("infer", scen.infer),
-                 self_hosted=side("infer", scen.self_hosted), finetune=side("train", scen.finetune),
-                 small=side("infer", scen.small))
+    sides = Sides(train=side("train", scen.train), infer=side("infer", scen.infer),
+                  self_hosted=side("infer", scen.self_hosted), finetune=side("train", scen.finetune),
+                  small=side("infer", scen.small))
+    return sides, catalog
 
 
 def estimate(scen: Any, catalog: Catalog, dirs: Sequence[Path]) -> Report:
     """Run the engine that matches the scenario's kind."""
+    from ai_costs.catalog import with_model_config
+
+    scen, catalog = with_model_config(scen, catalog)
     if isinstance(scen, TrainScenario):
         from ai_costs.engine.train import estimate_training
 
@@ -54,7 +64,8 @@ def estimate(scen: Any, catalog: Catalog, dirs: Sequence[Path]) -> Report:
         return estimate_inference(scen, catalog)
     from ai_costs.engine.breakeven import estimate_breakeven
 
-    return estimate_breakeven(scen, breakeven_sides(scen, dirs), catalog)
+    sides, catalog = breakeven_sides(scen, dirs, catalog)
+    return estimate_breakeven(scen, sides, catalog)
 
 
 def estimate_ref(ref: str, overrides: Mapping[str, Any], catalog: Catalog, dirs: Sequence[Path]) -> Report:

@@ -97,7 +97,8 @@ def breakeven(
         BreakevenScenario, "breakeven", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=BREAKEVEN_EXCLUSIVE,
     )
-    report = estimate_breakeven(scen, breakeven_sides(scen, dirs), load_catalog(dirs, api_prices or []))
+    sides, catalog = breakeven_sides(scen, dirs, load_catalog(dirs, api_prices or []))
+    report = estimate_breakeven(scen, sides, catalog)
     from ai_costs.cli._render import finish
 
     def table(r: Report) -> None:

@@ -6,7 +6,8 @@ import dataclasses
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -56,17 +57,57 @@ def gpus(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None)
                      _num(a.peak_tflops.get("fp8")), _num(a.tdp_watts, ",.0f"), a.as_of])
 
 
+FromConfigOpt = Annotated[Path | None, typer.Option(
+    "--from-config", metavar="FILE", show_default=False, help="Show the model a Hugging Face config.json describes.")]
+
+
 @catalog_app.command("models")
 @handles_errors("catalog")
-def models(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None) -> None:
+def models(
+    fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None,
+    from_config: FromConfigOpt = None,
+) -> None:
     """Model architectures: parameters (total, active), layers, hidden size, heads, KV heads, context.
 
-    Example: ai-costs catalog models
+    With --from-config, what ai-costs derives from a config.json (the model --model-config uses).
+
+    Examples:
+
+      ai-costs catalog models
+
+      ai-costs catalog models --from-config Qwen3-235B-A22B/config.json --format json
     """
+    if from_config is not None:
+        _derived(from_config, fmt)
+        return
     _show("models", fmt, presets_dir, "Models",
           ["id", "params", "active", "layers", "hidden", "heads/kv", "context"],
           lambda m: [m.id, f"{m.total_params / 1e9:,.1f}B", f"{m.active_params / 1e9:,.1f}B", str(m.layers),
                      str(m.hidden_size), f"{m.heads}/{m.kv_heads}", f"{m.context_length:,}"])
+
+
+def _derived(path: Path, fmt: OutputFormat) -> None:
+    """The model a config.json describes: every field, the parameters by part, the defaults assumed."""
+    from ai_costs.catalog import read_model_config
+
+    found = read_model_config(path)
+    if fmt is OutputFormat.json:
+        doc = {"model": dataclasses.asdict(found.spec), "parameters": found.parameters, "assumed": list(found.assumed)}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    from ai_costs.cli._render import listing
+
+    rows = [[name, "" if value is None else _value(value)] for name, value in dataclasses.asdict(found.spec).items()
+            if value not in (None, ())]
+    rows += [[f"parameters: {part}", f"{count:,}"] for part, count in found.parameters.items() if count]
+    rows += [["assumed", text] for text in found.assumed]
+    listing(f"Model derived from {path}", ["field", "value"], rows, fmt)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,}" if isinstance(value, int | float) else str(value)
 
 
 @catalog_app.command("clouds")

@@ -44,6 +44,7 @@ def compare_gpus(
                                    show_default=False),
     wide: bool = typer.Option(False, "--wide", help="Show every column (table mode).", rich_help_panel=RANK),
     model: str | None = O.MODEL,
+    model_config: str | None = O.MODEL_CONFIG,
     gpus: str | None = num("--gpus", "Accelerators (train: in total; infer: per replica).", JOB),
     precision: str | None = text("--precision", "Precision  [default: bf16]", JOB, "P"),
     params: str | None = O.PARAMS,
@@ -98,7 +99,7 @@ def compare_gpus(
 
       ai-costs compare-gpus llama-3.1-405b --only h100-sxm,h200,b200,mi300x --format json
     """
-    from ai_costs.catalog import load_catalog
+    from ai_costs.catalog import load_catalog, with_model_config
     from ai_costs.engine.compare import compare_gpus as run
     from ai_costs.models.scenario import INFER_EXCLUSIVE, TRAIN_EXCLUSIVE
     from ai_costs.presets import build_scenario, resolve, scenario_kind
@@ -122,8 +123,8 @@ def compare_gpus(
         raise InvalidInput(f"{names} {'does' if len(wrong) == 1 else 'do'} not apply to --task {task}")
     if task == "infer":
         given.setdefault("model", None)
-        if ref is None and given["model"] is None:
-            raise InvalidInput("give --model for --task infer")
+        if ref is None and given["model"] is None and "model_config" not in given:
+            raise InvalidInput("give --model (or --model-config) for --task infer")
         given = {k: v for k, v in given.items() if v is not None}
         cls: Any = InferScenario
         exclusive: Any = INFER_EXCLUSIVE
@@ -133,7 +134,8 @@ def compare_gpus(
     if isinstance(scen, InferScenario) and scen.api is not None:
         raise InvalidInput("compare-gpus ranks self-hosted accelerators: the scenario names an API (--api)")
     ids = [s.strip() for s in only.split(",") if s.strip()] if only else []
-    report = run(scen, load_catalog(dirs), only=ids, vendor=vendor, sort=sort, descending=descending, top=top)
+    scen, catalog = with_model_config(scen, load_catalog(dirs))
+    report = run(scen, catalog, only=ids, vendor=vendor, sort=sort, descending=descending, top=top)
     from ai_costs.cli._render import finish
 
     def table(r: Report) -> None:

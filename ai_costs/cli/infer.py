@@ -42,6 +42,7 @@ def infer(
     peak_to_average: str | None = O.PEAK_TO_AVERAGE,
     api: str | None = text("--api", "API model id from `ai-costs catalog apis`.", API, "ID"),
     model: str | None = O.MODEL,
+    model_config: str | None = O.MODEL_CONFIG,
     gpu: str | None = O.GPU,
     gpus: str | None = num("--gpus", "Accelerators per replica  [default: fewest that fit]", HOST),
     precision: str | None = text("--precision", "Weights: bf16 | fp16 | fp8 | int8 | int4 | fp4  [default: bf16]",
@@ -78,8 +79,10 @@ def infer(
       --output-tokens 1000 --requests-per-day 1M --peak-to-average 2
 
       ai-costs infer llama-3.1-8b-self-hosted --max-tpot 0.02
+
+      ai-costs infer --model-config gpt-oss-120b/config.json --gpu h100-sxm --input-tokens 2000 --output-tokens 500
     """
-    from ai_costs.catalog import load_catalog
+    from ai_costs.catalog import load_catalog, with_model_config
     from ai_costs.cli._render import finish
     from ai_costs.engine.infer import estimate_inference
     from ai_costs.presets import build_scenario
@@ -90,4 +93,5 @@ def infer(
         InferScenario, "infer", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=INFER_EXCLUSIVE,
     )
-    finish(estimate_inference(scen, load_catalog(dirs, api_prices or [])), fmt, max_)
+    scen, catalog = with_model_config(scen, load_catalog(dirs, api_prices or []))
+    finish(estimate_inference(scen, catalog), fmt, max_)

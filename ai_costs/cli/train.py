@@ -30,6 +30,7 @@ def train(
     scenario: ScenarioArg = None,
     preset: PresetOpt = None,
     model: str | None = O.MODEL,
+    model_config: str | None = O.MODEL_CONFIG,
     params: str | None = O.PARAMS,
     active_params: str | None = O.ACTIVE_PARAMS,
     tokens: str | None = O.TOKENS,
@@ -70,8 +71,10 @@ def train(
       ai-costs train --model llama-3.1-8b --method lora --tokens 100M --epochs 3 --gpu a100-80gb --gpus 8
 
       ai-costs train --params 70B --tokens chinchilla --days 30 --cloud lambda
+
+      ai-costs train --model-config Qwen3-8B/config.json --tokens 1T --gpus 64
     """
-    from ai_costs.catalog import load_catalog
+    from ai_costs.catalog import load_catalog, with_model_config
     from ai_costs.cli._render import finish
     from ai_costs.engine.train import estimate_training
     from ai_costs.presets import build_scenario
@@ -82,4 +85,5 @@ def train(
         TrainScenario, "train", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=TRAIN_EXCLUSIVE,
     )
-    finish(estimate_training(scen, load_catalog(dirs)), fmt, max_)
+    scen, catalog = with_model_config(scen, load_catalog(dirs))
+    finish(estimate_training(scen, catalog), fmt, max_)

@@ -29,6 +29,7 @@ class TrainScenario:
     note: str | None = None
     # what is trained
     model: str | None = None
+    model_config: str | None = None  # a Hugging Face config.json (relative to the scenario file)
     params: PositiveFloat | None = None
     active_params: PositiveFloat | None = None
     tokens: PositiveFloat | Literal["chinchilla"] | None = None
@@ -93,6 +94,7 @@ class InferScenario:
     api: str | None = None
     # ... or self-hosted
     model: str | None = None
+    model_config: str | None = None  # a Hugging Face config.json (relative to the scenario file)
     gpu: str | None = None
     gpus: PositiveInt | None = None
     precision: InferPrecision | None = None
@@ -114,7 +116,7 @@ class InferScenario:
 
     def __post_init__(self) -> None:
         check_exclusive(self, INFER_EXCLUSIVE)
-        if self.api is None and self.model is None:
+        if self.api is None and self.model is None and self.model_config is None:
             raise InvalidInput("choose a deployment: --api ID (per-token prices) or --model ID --gpu ID (self-hosted)")
         if self.pricing == "owned" and (self.cloud or self.usd_per_gpu_hour):
             raise InvalidInput("pricing 'owned' cannot be combined with cloud or usd_per_gpu_hour")
@@ -124,12 +126,13 @@ class InferScenario:
 
 
 SELF_HOSTED_FIELDS = frozenset({
-    "model", "gpu", "gpus", "precision", "kv_precision", "batch_size", "max_ttft", "max_tpot",
+    "model", "model_config", "gpu", "gpus", "precision", "kv_precision", "batch_size", "max_ttft", "max_tpot",
     "speculative_speedup", "utilization", "usd_per_gpu_hour", "cloud", "pricing", "purchase_usd_per_gpu",
     "lifetime_years",
 })
 INFER_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (frozenset({"api"}), SELF_HOSTED_FIELDS),
+    (frozenset({"model_config"}), frozenset({"model"})),
     (frozenset({"requests_per_day"}), frozenset({"daily_users", "requests_per_user"})),
     (frozenset({"usd_per_gpu_hour"}), frozenset({"cloud", "pricing"})),
 )
@@ -197,6 +200,7 @@ BREAKEVEN_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
 # command line clears its rivals from the scenario file (the flag wins); two rivals given in the
 # same place are an error.
 TRAIN_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (frozenset({"model_config"}), frozenset({"model"})),
     (frozenset({"flops"}), frozenset({"gpu_hours", "tokens", "params", "active_params"})),
     (frozenset({"gpu_hours"}), frozenset({"flops", "tokens", "params", "active_params"})),
     (frozenset({"gpus"}), frozenset({"days"})),
