@@ -26,7 +26,7 @@ def catalog():  # type: ignore[no-untyped-def]
 
 
 def _all_entries(catalog):  # type: ignore[no-untyped-def]
-    return [*catalog.accelerators, *catalog.models, *catalog.offers, *catalog.apis,
+    return [*catalog.accelerators, *catalog.models, *catalog.offers, *catalog.apis, *catalog.unpriced_apis,
             *catalog.energy.defaults, *catalog.energy.references]
 
 
@@ -38,7 +38,8 @@ def test_every_entry_has_source_and_a_parseable_as_of(catalog) -> None:  # type:
 
 @pytest.mark.parametrize("section", ["accelerators", "models", "apis"])
 def test_ids_and_aliases_unique(catalog, section: str) -> None:  # type: ignore[no-untyped-def]
-    names = [n for e in getattr(catalog, section) for n in (e.id, *e.aliases)]
+    entries = [*getattr(catalog, section), *(catalog.unpriced_apis if section == "apis" else ())]
+    names = [n.lower() for e in entries for n in (e.id, *e.aliases)]  # ids are matched ignoring case
     assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
 
 
@@ -117,6 +118,20 @@ def test_compiled_json_copies_match_the_yaml() -> None:
         copy = json.loads((data / "_compiled" / f"{section}.json").read_text(encoding="utf-8"))
         assert copy["crc32"] == zlib.crc32(text.encode("utf-8")), f"{section}: run python -m ai_costs.catalog"
         assert copy["data"] == yaml.safe_load(text)
+    index = (data / "_compiled" / "apis.idx").read_bytes()
+    assert json.loads(index.split(b"\n", 1)[0])["crc32"] == zlib.crc32((data / "apis.yaml").read_bytes())
+
+
+def test_compiling_validates_every_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Run time validates only the entries it uses, so compiling must reject a bad bundled entry.
+    import ai_costs.catalog as c
+
+    real = c._bundled_bytes
+    monkeypatch.setattr(c, "_bundled_bytes", lambda name: real(name).replace(
+        b"usd_per_million_input_tokens: 2.5,", b"usd_per_million_input_tokens: -2.5,", 1) if name == "apis.yaml"
+        else real(name))
+    with pytest.raises(InvalidInput, match=r"bundled catalog apis\.yaml"):
+        c.compile_bundled(tmp_path)
 
 
 def test_a_stale_compiled_copy_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
