@@ -184,15 +184,17 @@ def summary(errors: list[float]) -> str:
 
 def cluster_size_test(fit_runs: list[Run]) -> str:
     """Does ln(accelerator count) explain what the model leaves? Only runs that publish a count."""
-    counted = [r for r in fit_runs if r.gpus]
-    base = fit(counted)
-    with_count = fit(counted, [math.log(r.gpus / 1000) for r in counted])  # type: ignore[operator]
-    rms = lambda c, extra: math.sqrt(statistics.fmean(  # noqa: E731
-        (r.log_implied() - sum(k * v for k, v in zip(c, r.row() + e, strict=True))) ** 2
-        for r, e in zip(counted, extra, strict=True)))
+    counted = [(r, math.log(r.gpus / 1000)) for r in fit_runs if r.gpus]
+    runs = [r for r, _ in counted]
+    with_count = fit(runs, [g for _, g in counted])
+
+    def rms(coef: list[float], extra: bool) -> float:
+        return math.sqrt(statistics.fmean(
+            (r.log_implied() - sum(k * v for k, v in zip(coef, r.row() + ((g,) if extra else ()), strict=True))) ** 2
+            for r, g in counted))
+
     return (f"cluster size ({len(counted)} fit runs publish a count): ln(gpus/1000) coefficient "
-            f"{with_count[-1]:+.3f}; in-sample rms {rms(base, [()] * len(counted)):.3f} -> "
-            f"{rms(with_count, [(math.log(r.gpus / 1000),) for r in counted]):.3f}")  # type: ignore[operator]
+            f"{with_count[-1]:+.3f}; in-sample rms {rms(fit(runs), False):.3f} -> {rms(with_count, True):.3f}")
 
 
 def stale(result: Result, runs: list[Run]) -> list[str]:
