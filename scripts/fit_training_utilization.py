@@ -34,7 +34,7 @@ from ai_costs.catalog import load_catalog
 from ai_costs.engine import defaults as d
 from ai_costs.engine.flops import dense_training_flops
 from ai_costs.engine.train import peak_flops
-from ai_costs.engine.utilization import Z_P95, compute_intensity, features, is_moe
+from ai_costs.engine.utilization import Z_P95, compute_intensity, design_row, is_moe
 from ai_costs.models.catalog import Accelerator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +63,7 @@ class Run:
         return is_moe(self.active, self.params)
 
     def row(self) -> tuple[float, ...]:
-        return features(self.accel, self.precision, self.active, self.moe).row()
+        return design_row(self.accel, self.precision, self.active, self.moe)
 
     def log_implied(self) -> float:
         """ln u: 6 x active params x tokens over the reported hours at the dense peak of the precision."""

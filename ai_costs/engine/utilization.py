@@ -34,36 +34,29 @@ class Utilization:
     drivers: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Features:
-    """The regressors of the model for one run (also used by the fitting script)."""
-
-    intensity: float  # x: ln(FLOP per byte of memory bandwidth / A100's), clamped
-    size: float  # s: ln(active params / reference), clamped; 0 when unknown
-    moe: bool
-    low_precision: bool
-
-    def row(self) -> tuple[float, ...]:
-        """The design-matrix row, in the order of d.TRAIN_UTIL_COEF."""
-        return (1.0, self.intensity, self.intensity * self.size, float(self.moe), float(self.low_precision))
-
-
 def compute_intensity(accel: Accelerator) -> float | None:
     """Dense 16-bit peak FLOP/s per byte/s of memory bandwidth; None without a 16-bit peak."""
     peak = accel.peak_tflops.get("bf16") or accel.peak_tflops.get("fp16")
     return None if peak is None else peak * 1e12 / (accel.memory_bandwidth_gb_per_s * 1e9)
 
 
-def features(accel: Accelerator, precision: str, active_params: float | None, moe: bool) -> Features:
+def terms(accel: Accelerator, active_params: float | None) -> tuple[float, float]:
+    """(x, s): ln(FLOP per byte of bandwidth / A100's) and ln(active params / reference), both clamped
+    to the published runs' span; s is 0 when the size is unknown."""
     ratio = compute_intensity(accel)
     ref, top = d.TRAIN_UTIL_INTENSITY_RANGE
     x_max = math.log(top / ref)
     x = x_max if ratio is None else min(max(math.log(ratio / ref), 0.0), x_max)
-    s = 0.0
-    if active_params is not None:
-        lo, hi = d.TRAIN_UTIL_SIZE_RANGE
-        s = math.log(min(max(active_params, lo), hi) / d.TRAIN_UTIL_SIZE_REF)
-    return Features(x, s, moe, precision in LOW_PRECISION)
+    if active_params is None:
+        return x, 0.0
+    lo, hi = d.TRAIN_UTIL_SIZE_RANGE
+    return x, math.log(min(max(active_params, lo), hi) / d.TRAIN_UTIL_SIZE_REF)
+
+
+def design_row(accel: Accelerator, precision: str, active_params: float | None, moe: bool) -> tuple[float, ...]:
+    """The model's regressors for one run, in the order of d.TRAIN_UTIL_COEF (the fitting script's too)."""
+    x, s = terms(accel, active_params)
+    return (1.0, x, x * s, float(moe), float(precision in LOW_PRECISION))
 
 
 def is_moe(active_params: float | None, total_params: float | None) -> bool:
@@ -76,22 +69,22 @@ def training_utilization(
 ) -> Utilization:
     """Calibrated default utilization of `accel`'s dense peak at `precision` (pure; see module doc)."""
     moe = is_moe(active_params, total_params)
-    f = features(accel, precision, active_params, moe)
+    x, s = terms(accel, active_params)
     c = d.TRAIN_UTIL_COEF
-    ln_u = sum(k * v for k, v in zip(c.values(), f.row(), strict=True))
+    ln_u = sum(k * v for k, v in zip(c.values(), design_row(accel, precision, active_params, moe), strict=True))
     value = math.exp(ln_u) * (d.FP4_OVER_FP8_UTILIZATION if precision == "fp4" else 1.0)
 
     drivers = [f"A100-class base {math.exp(c['base']):.2f}"]
-    if f.intensity:
+    if x > 1e-6:  # above A100's ratio
         ratio = compute_intensity(accel)
         what = f"{ratio:.0f} FLOP/byte" if ratio else "no 16-bit peak"
-        drivers.append(f"{accel.id} {what} x{math.exp(c['intensity'] * f.intensity):.2f}")
+        drivers.append(f"{accel.id} {what} x{math.exp(c['intensity'] * x):.2f}")
         if active_params is not None:
-            size_factor = math.exp(c["intensity_x_size"] * f.intensity * f.size)
+            size_factor = math.exp(c["intensity_x_size"] * x * s)
             drivers.append(f"{active_params / 1e9:,.3g}B active x{size_factor:.2f}")
     if moe:
         drivers.append(f"MoE x{math.exp(c['moe']):.2f}")
-    if f.low_precision:
+    if precision in LOW_PRECISION:
         factor = math.exp(c["fp8"]) * (d.FP4_OVER_FP8_UTILIZATION if precision == "fp4" else 1.0)
         drivers.append(f"{precision.upper()} x{factor:.2f} of its peak")
 
@@ -105,5 +98,5 @@ def training_utilization(
     elif not d.TRAIN_UTIL_SIZE_RANGE[0] <= active_params <= d.TRAIN_UTIL_SIZE_RANGE[1]:
         extra.append(("model size outside the published runs", d.TRAIN_UTIL_EXTRA_LOG_SIGMA["size"]))
     drivers += [f"range widened: {why}" for why, _ in extra]
-    log_sigma = math.sqrt(d.TRAIN_UTIL_LOG_SIGMA**2 + sum(s * s for _, s in extra))
+    log_sigma = math.sqrt(d.TRAIN_UTIL_LOG_SIGMA**2 + sum(v * v for _, v in extra))
     return Utilization(value, log_sigma, tuple(drivers))
