@@ -14,30 +14,39 @@ from ai_costs.errors import CatalogError, InvalidInput
 from ai_costs.models._schema import validate
 from ai_costs.models.catalog import (
     AcceleratorFile,
-    ApiFile,
-    ApiPrice,
     Catalog,
     CloudFile,
     EnergyFile,
     ModelFile,
     ModelSpec,
-    UnpricedApi,
 )
 
 if TYPE_CHECKING:
+    from ai_costs.models.apis import ApiPrice, UnpricedApi
     from ai_costs.models.hf_config import HfModel
 
 PRESETS_DIR_ENV = "AI_COSTS_PRESETS_DIR"
 API_PRICES_ENV = "AI_COSTS_API_PRICES"
 
-_FILES: dict[str, tuple[str, type, str]] = {
-    # section: (file name, model, list field)
+_FILES: dict[str, tuple[str, type | None, str]] = {
+    # section: (file name, model, list field); the API model is imported when used (_model)
     "gpus": ("gpus.yaml", AcceleratorFile, "accelerators"),
     "models": ("models.yaml", ModelFile, "models"),
     "clouds": ("clouds.yaml", CloudFile, "offers"),
-    "apis": ("apis.yaml", ApiFile, "apis"),
+    "apis": ("apis.yaml", None, "apis"),
     "energy": ("energy.yaml", EnergyFile, "defaults"),
 }
+
+
+def _model(section: str) -> type:
+    """The file model that validates a section."""
+    if section == "apis":
+        from ai_costs.models.apis import ApiFile
+
+        return ApiFile
+    model = _FILES[section][1]
+    assert model is not None
+    return model
 
 
 def user_config_dir() -> Path:
@@ -136,6 +145,8 @@ def _yaml_price_file(path: Path) -> dict[str, Any]:
         if not isinstance(e, dict):
             raise CatalogError(f"{path}: apis[{i}] must be a mapping of fields, got {type(e).__name__}")
         e = {**defaults, **e}
+        from ai_costs.models.apis import ApiPrice
+
         validate(ApiPrice, e, origin=f"{path}: apis[{i}] ({e.get('id', 'no id')})")
         entries.append(e)
     return {"apis": entries}
@@ -191,6 +202,8 @@ class _ApiLayer:
         self.path, self.price_file, self.litellm = path, price_file, "unpriced" in data and price_file
         self.by_id: dict[str, tuple[type, dict[str, Any]]] = {}
         self.by_name: dict[str, tuple[type, dict[str, Any]]] = {}
+        from ai_costs.models.apis import ApiPrice, UnpricedApi
+
         for cls, kind in ((UnpricedApi, "unpriced"), (ApiPrice, "apis")):  # priced entries win
             for entry in data.get(kind) or []:
                 if not isinstance(entry, dict):
@@ -232,6 +245,8 @@ class UserApiPrices:
                     return validate(cls, entry, origin=str(layer.path))
             return None
         names = [str(n).lower() for n in (bundled["id"], *bundled.get("aliases", []))]
+        from ai_costs.models.apis import UnpricedApi
+
         for layer in self.layers():
             hit = next((layer.by_id[n] for n in (names if layer.price_file else names[:1]) if n in layer.by_id), None)
             if hit is None or (hit[0] is UnpricedApi and key in bucket["apis"]):
@@ -323,6 +338,8 @@ def _bundled_bucket(key: str) -> dict[str, Any] | None:
 
 
 def _bundled_entry(bucket: dict[str, Any], key: str) -> ApiPrice | UnpricedApi | None:
+    from ai_costs.models.apis import ApiPrice, UnpricedApi
+
     origin = "bundled catalog apis.yaml"
     if key in bucket["apis"]:
         return validate(ApiPrice, bucket["apis"][key], origin=origin)
@@ -347,7 +364,8 @@ def compile_bundled(target: Path) -> list[Path]:
 
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for section, (name, model, _) in _FILES.items():
+    for section, (name, _, _) in _FILES.items():
+        model = _model(section)
         raw = _bundled_bytes(name)
         data = load_yaml_text(raw.decode("utf-8"), origin=name)
         validate(model, data, origin=f"bundled catalog {name}")
@@ -365,7 +383,7 @@ def compile_bundled(target: Path) -> list[Path]:
 def load_section(section: str, overrides: Sequence[Path] = (), api_prices: Sequence[Path] = ()) -> Any:
     """Read and validate one catalog section: the bundled file merged with user override files (and,
     for API prices, price files)."""
-    name, model, _ = _FILES[section]
+    name, model = _FILES[section][0], _model(section)
     data = bundled_data(section)
     origin = f"bundled catalog {name}"
     for directory in reversed(list(overrides)):  # lowest priority first, so the first dir wins

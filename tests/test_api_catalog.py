@@ -16,7 +16,7 @@ from ai_costs import catalog as loader
 from ai_costs.catalog import find_bundled_api, load_catalog
 from ai_costs.errors import InvalidInput
 from ai_costs.litellm import PriceFileError, convert, merge_curated
-from ai_costs.models.catalog import ApiPrice, UnpricedApi
+from ai_costs.models.apis import ApiPrice, UnpricedApi
 
 from conftest import DATA, invoke
 

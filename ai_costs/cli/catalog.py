@@ -157,7 +157,7 @@ def apis(
         sys.stdout.write(json.dumps([dataclasses.asdict(e) for e in entries], indent=2) + "\n")
         return
     from ai_costs.cli._render import listing
-    from ai_costs.models.catalog import ApiPrice
+    from ai_costs.models.apis import ApiPrice
 
     def row(p: Any) -> list[str]:
         if not isinstance(p, ApiPrice):

@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ai_costs.engine import defaults as d
 from ai_costs.engine import serving as sv
 from ai_costs.engine.common import accelerator_cost
 from ai_costs.engine.sources import SourceList
 from ai_costs.errors import InvalidInput
-from ai_costs.models.catalog import ApiPrice, ApiTier, Catalog
+from ai_costs.models.catalog import Catalog
 from ai_costs.models.report import CostLine, Report
 from ai_costs.models.scenario import InferScenario
 from ai_costs.units import DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY, MILLION, SECONDS_PER_DAY
+
+if TYPE_CHECKING:
+    from ai_costs.models.apis import ApiPrice, ApiTier
 
 API_SUMMARY_KEYS = (
     "usd_per_request", "usd_per_day", "usd_per_month", "usd_per_year", "usd_per_million_input_tokens",

@@ -8,10 +8,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 
 from ai_costs.errors import CatalogError, InvalidInput, UnknownId
-from ai_costs.models._schema import Fraction, NonNegativeInt, PositiveFloat, PositiveInt
+from ai_costs.models._schema import NonNegativeInt, PositiveFloat, PositiveInt
+
+if TYPE_CHECKING:  # re-exported, imported on first use (__getattr__ below)
+    from ai_costs.models.apis import ApiFile as ApiFile
+    from ai_costs.models.apis import ApiPrice as ApiPrice
+    from ai_costs.models.apis import ApiTier as ApiTier
+    from ai_costs.models.apis import UnpricedApi as UnpricedApi
+
+_API_CLASSES = frozenset({"ApiFile", "ApiPrice", "ApiTier", "UnpricedApi"})
+
+
+def __getattr__(name: str) -> Any:
+    """The API price classes, imported on first use (ai_costs/models/apis.py)."""
+    if name in _API_CLASSES:
+        from ai_costs.models import apis
+
+        return getattr(apis, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 Precision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4"]
 PricingKind = Literal["on-demand", "reserved-1y", "reserved-3y", "spot", "capacity-block", "assumed"]
@@ -134,84 +151,6 @@ class CloudOffer:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ApiTier:
-    """Long-context tier: prices for a whole call whose prompt exceeds `above_input_tokens`.
-
-    A price the tier does not list is the base price scaled by the tier's input-price ratio (the
-    engine's rule, docs/explanation/methodology-inference.md)."""
-
-    above_input_tokens: PositiveInt
-    usd_per_million_input_tokens: PositiveFloat
-    usd_per_million_output_tokens: PositiveFloat | None = None
-    usd_per_million_cached_input_tokens: PositiveFloat | None = None
-    usd_per_million_cache_write_tokens: PositiveFloat | None = None
-    usd_per_million_reasoning_tokens: PositiveFloat | None = None
-    usd_per_million_batch_input_tokens: PositiveFloat | None = None
-    usd_per_million_batch_output_tokens: PositiveFloat | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class ApiPrice:
-    """Per-token prices of a hosted model API, in USD per million tokens.
-
-    Batch prices: explicit `usd_per_million_batch_*` prices (LiteLLM's `*_batches`) or one
-    `batch_discount` off every price. `long_context_threshold_tokens` and its two prices are the
-    one-tier shorthand of `long_context_tiers` (both may be given; `tiers` merges them)."""
-
-    id: str
-    provider: str
-    name: str
-    usd_per_million_input_tokens: PositiveFloat
-    usd_per_million_output_tokens: PositiveFloat
-    source: str
-    as_of: str
-    aliases: tuple[str, ...] = ()
-    usd_per_million_cached_input_tokens: PositiveFloat | None = None
-    usd_per_million_cache_write_tokens: PositiveFloat | None = None
-    usd_per_million_reasoning_tokens: PositiveFloat | None = None  # when reasoning is not billed as output
-    batch_discount: Fraction | None = None
-    usd_per_million_batch_input_tokens: PositiveFloat | None = None
-    usd_per_million_batch_output_tokens: PositiveFloat | None = None
-    usd_per_million_batch_cached_input_tokens: PositiveFloat | None = None
-    long_context_threshold_tokens: PositiveInt | None = None
-    long_context_usd_per_million_input_tokens: PositiveFloat | None = None
-    long_context_usd_per_million_output_tokens: PositiveFloat | None = None
-    long_context_tiers: tuple[ApiTier, ...] = ()
-    reasoning: bool = False
-    status: Literal["active", "legacy", "retired", "superseded"] = "active"
-    note: str | None = None
-
-    @property
-    def tiers(self) -> tuple[ApiTier, ...]:
-        """Every long-context tier, lowest threshold first (the shorthand fields included)."""
-        tiers = list(self.long_context_tiers)
-        if self.long_context_threshold_tokens is not None and self.long_context_usd_per_million_input_tokens:
-            tiers.append(ApiTier(above_input_tokens=self.long_context_threshold_tokens,
-                                 usd_per_million_input_tokens=self.long_context_usd_per_million_input_tokens,
-                                 usd_per_million_output_tokens=self.long_context_usd_per_million_output_tokens))
-        return tuple(sorted(tiers, key=lambda t: t.above_input_tokens))
-
-    def tier_for(self, input_tokens: float) -> ApiTier | None:
-        """The tier whose threshold the prompt exceeds by the most, if any."""
-        above = [t for t in self.tiers if input_tokens > t.above_input_tokens]
-        return above[-1] if above else None
-
-
-@dataclass(frozen=True, kw_only=True)
-class UnpricedApi:
-    """A hosted model its source lists without a per-token price (0 or missing): shown, never costed as $0."""
-
-    id: str
-    provider: str
-    name: str
-    source: str
-    as_of: str
-    aliases: tuple[str, ...] = ()
-    status: Literal["unpriced"] = "unpriced"
-    note: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
 class EnergyValue:
     """A sourced energy figure (PUE, $/kWh, gCO2/kWh, power fractions)."""
 
@@ -240,13 +179,6 @@ class ModelFile:
 class CloudFile:
     version: Literal[1]
     offers: tuple[CloudOffer, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class ApiFile:
-    version: Literal[1]
-    apis: tuple[ApiPrice, ...]
-    unpriced: tuple[UnpricedApi, ...] = field(default=())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -344,6 +276,8 @@ class Catalog:
             section = self._section("apis")
             found = _lookup(self._index("apis", (*section.apis, *section.unpriced)), id_, "API model (--api)",
                             "unknown_api")
+        from ai_costs.models.apis import UnpricedApi
+
         if isinstance(found, UnpricedApi):
             raise InvalidInput(
                 f"API model (--api) {found.id!r} is unpriced: {found.source} lists no per-token price for it "
