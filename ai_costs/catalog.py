@@ -139,14 +139,14 @@ def _yaml_price_file(path: Path) -> dict[str, Any]:
     unknown = sorted(str(k) for k in set(extra) - {"version", "apis", "source", "as_of"})
     if unknown:
         raise CatalogError(f"{path}: unknown top-level keys {', '.join(unknown)} (version, apis, source, as_of)")
+    from ai_costs.models.apis import ApiPrice
+
     defaults = {k: extra[k] for k in ("source", "as_of") if k in extra}
     entries = []
     for i, e in enumerate(extra["apis"]):
         if not isinstance(e, dict):
             raise CatalogError(f"{path}: apis[{i}] must be a mapping of fields, got {type(e).__name__}")
         e = {**defaults, **e}
-        from ai_costs.models.apis import ApiPrice
-
         validate(ApiPrice, e, origin=f"{path}: apis[{i}] ({e.get('id', 'no id')})")
         entries.append(e)
     return {"apis": entries}
