@@ -26,10 +26,33 @@ MaxOpt = Annotated[
     typer.Option(
         "--max",
         metavar="METRIC=VALUE",
-        help="Budget limit on a summary metric, e.g. total_usd=2M (repeatable): the full result is printed, "
-        "then the exit code is 1 if any metric is over its limit.",
+        help="Budget limit on a summary metric, e.g. total_usd=2M, or on a quantile of its range, e.g. "
+        "total_usd@p95=2M (repeatable): the full result is printed, then the exit code is 1 if any metric is "
+        "over its limit.",
         show_default=False,
     ),
+]
+RANGES = "Ranges"
+SpreadOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spread",
+        metavar="INPUT=F",
+        help="Widen (F > 1) or narrow (F < 1) an uncertain input's spread, e.g. utilization=1.5 (repeatable). "
+        "A value given by its own flag is exact and cannot be widened.",
+        rich_help_panel=RANGES,
+        show_default=False,
+    ),
+]
+NoRangesOpt = Annotated[
+    bool,
+    typer.Option("--no-ranges", help="Skip the p5-p95 ranges and the sensitivity (central values only; faster).",
+                 rich_help_panel=RANGES),
+]
+SensitivityOpt = Annotated[
+    bool,
+    typer.Option("--sensitivity", help="Table mode: chart every uncertain input's effect on the headline metric "
+                 "(a tornado).", rich_help_panel=RANGES),
 ]
 ApiPricesOpt = Annotated[
     list[Path] | None,

@@ -9,10 +9,13 @@ from ai_costs.cli._options import (
     ApiPricesOpt,
     FormatOpt,
     MaxOpt,
+    NoRangesOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
     ScenarioArg,
+    SensitivityOpt,
+    SpreadOpt,
     flag_names,
     num,
     overrides,
@@ -62,11 +65,14 @@ def infer(
     grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
+    spread: SpreadOpt = None,
+    no_ranges: NoRangesOpt = False,
+    sensitivity: SensitivityOpt = False,
     api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,
 
 ) -> None:
-    """Cost of serving a workload: per-token API prices, or self-hosted accelerators.
+    """Cost of serving a workload: per-token API prices, or self-hosted accelerators, with p5-p95 ranges.
 
     Examples:
 
@@ -80,7 +86,7 @@ def infer(
       ai-costs infer llama-3.1-8b-self-hosted --max-tpot 0.02
     """
     from ai_costs.catalog import load_catalog
-    from ai_costs.cli._render import finish
+    from ai_costs.cli._render import finish, range_options, report_table
     from ai_costs.engine.infer import estimate_inference
     from ai_costs.presets import build_scenario
 
@@ -90,4 +96,6 @@ def infer(
         InferScenario, "infer", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=INFER_EXCLUSIVE,
     )
-    finish(estimate_inference(scen, load_catalog(dirs, api_prices or [])), fmt, max_)
+    options = range_options(spread, no_ranges, sensitivity)
+    finish(estimate_inference(scen, load_catalog(dirs, api_prices or []), **options), fmt, max_,
+           report_table(sensitivity))

@@ -53,3 +53,30 @@ DEFAULT_UTILIZATION = 1.0  # provision replicas to run at full capacity at the p
 DEFAULT_HORIZON_MONTHS = 36.0  # three years: a typical model's service life and a reserved-3y term
 DEFAULT_BUY_GPUS = 8  # one HGX/DGX server, the unit accelerators are bought in
 DEFAULT_BUY_UTILIZATION = 1.0  # busy every hour unless --utilization says otherwise (stated in the output)
+
+# Ranges: the spread of each uncertain input (docs/methodology.md, "Ranges").
+# Training utilization: log-normal around the central MFU. Provisional until the fitted utilization
+# model lands (it brings its own held-out log_sigma): a median absolute error of 29% on 20 published
+# runs the defaults were not calibrated on (issue 10) is a log-normal with log_sigma = ln(1.29) / 0.6745.
+TRAIN_UTILIZATION_LOG_SIGMA = 0.38
+# Serving speed: log-normal factor on the modelled step times. Provisional until the serving rewrite
+# brings a calibrated value: the RMS of ln(estimate / reported) over the twelve TensorRT-LLM runs.
+SERVING_SPEED_LOG_SIGMA = 0.083
+# Energy defaults: log-normal centred on the default, p5-p95 as wide as two catalog references.
+ENERGY_RANGES = {
+    "pue": ("pue-ai-datacentre-low", "pue-ai-datacentre-high"),
+    "usd_per_kwh": ("usd-per-kwh-iowa", "usd-per-kwh-illinois"),
+    "grid_gco2_per_kwh": ("grid-us-2023", "grid-us-2019"),
+}
+ENERGY_RANGE_REASONS = {
+    "pue": "the 1.1-1.3 range SemiAnalysis gives for AI data centres, the default's own source",
+    "usd_per_kwh": "the lowest and highest 2024 industrial prices among the data-centre states the default "
+                   "is taken from (EIA)",
+    "grid_gco2_per_kwh": "the US averages of 2023 and 2019 (EIA); a specific site can differ far more",
+}
+# Reasoning tokens per call of a reasoning API when not given: "anywhere from a few hundred to tens of
+# thousands" (OpenAI's reasoning guide), read as p5 = 300 and p95 = 30,000, log-normal.
+REASONING_TOKENS_P5_P95 = (300.0, 30_000.0)
+# Yearly unit-price multiplier (1 - annual price decline) of inference spend when not given: log-uniform
+# between 0.1 ("10x per year", a16z; Epoch AI's slowest rate at a fixed capability is 9x) and 1 (flat).
+PRICE_MULTIPLIER_PER_YEAR_RANGE = (0.1, 1.0)

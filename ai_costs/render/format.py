@@ -60,7 +60,9 @@ def fmt_count(value: float) -> str:
 
 
 def fmt_value(key: str, value: Any) -> str:
-    """Format a summary value by the unit in its key (the JSON keeps unrounded numbers)."""
+    """Format a summary value by the unit in its key (the JSON keeps unrounded numbers); a quantile
+    limit's key (`total_usd@p95`) is formatted as its metric."""
+    key = key.partition("@")[0]
     if value is None:
         return "unpriced" if key.endswith("usd") else "n/a"
     if isinstance(value, str):
@@ -105,3 +107,70 @@ def title(report: Report) -> str:
         return (f"Inference estimate: {i.get('model')} ({i.get('precision')}) on replicas of "
                 f"{i.get('gpus')} x {i.get('gpu')}, batch {i.get('batch_size')}")
     return f"{report.command} estimate"
+
+
+def fmt_bound(key: str, value: float | None) -> str:
+    """A metric value as one end of a range or in a sensitivity listing; a crossover beyond the
+    horizon (null) is 'never'."""
+    if value is None:
+        return "never" if key.startswith("crossover") else "n/a"
+    if key == "crossover_months":
+        return f"{value:,.2f} months"
+    if key == "crossover_tokens_per_day":
+        return f"{fmt_count(value)} tokens/day"
+    return fmt_value(key, value)
+
+
+_UNITS = (" days", " ms", " s", " GWh", " MWh", " kWh", " t", " kg", " months", " tokens/day")
+
+
+def fmt_range(key: str, low: float | None, high: float | None) -> str:
+    """'$53.28M-$347.67M', '42.6-146.8 days': p5-p95, the shared unit written once."""
+    a, b = fmt_bound(key, low), fmt_bound(key, high)
+    for unit in _UNITS:
+        if a.endswith(unit) and b.endswith(unit):
+            a = a[: -len(unit)]
+            break
+    return f"{a}-{b}"
+
+
+def shown_range(report: Report, key: str) -> str:
+    """The p5-p95 range of a summary metric as printed beside it, or '' when it has none (or none visible)."""
+    r = report.ranges.get(key)
+    if not r:
+        return ""
+    low, high = fmt_bound(key, r["p5"]), fmt_bound(key, r["p95"])
+    return "" if low == high else f"({fmt_range(key, r['p5'], r['p95'])})"
+
+
+def fmt_input(unit: str, value: float) -> str:
+    """An uncertain input's value in its unit, e.g. '$2.96/GPU-hour', 'MFU 19.3%', '1.10'."""
+    if unit == "USD/GPU-hour":
+        return f"{fmt_usd(value)}/GPU-hour"
+    if unit == "MFU":
+        return f"MFU {value:.1%}"
+    if unit == "USD/kWh":
+        return f"${value:.3f}/kWh"
+    if unit == "gCO2/kWh":
+        return f"{value:,.0f} g/kWh"
+    if unit == "tokens per call":
+        return f"{fmt_count(value)} tokens"
+    if unit == "fraction per year":
+        return f"{value:.0%}/year"
+    if unit == "x modelled speed":
+        return f"{value:.2f}x speed"
+    return f"{value:.3g}"
+
+
+
+def fmt_input_range(unit: str, low: float, high: float) -> str:
+    """An input's p5-p95 with its unit once: '$2.96-$10.49/GPU-hour', 'MFU 19.3%-67.3%'."""
+    a, b = fmt_input(unit, low), fmt_input(unit, high)
+    for prefix in ("MFU ",):
+        if a.startswith(prefix) and b.startswith(prefix):
+            b = b[len(prefix):]
+    for suffix in ("/GPU-hour", "/kWh", " g/kWh", " tokens", "/year", "x speed"):
+        if a.endswith(suffix) and b.endswith(suffix):
+            a = a[: -len(suffix)]
+            break
+    return f"{a}-{b}"
