@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -438,6 +439,13 @@ class Fleet:
         demand = w.calls_per_day / SECONDS_PER_DAY
         return max(1, math.ceil(demand * w.peak_to_average / (self.requests_per_s * speed * self.target)))
 
+    @functools.cached_property
+    def input_share(self) -> float:
+        """The prompt's (prefill's) share of the replica-time of a request; the rest is its generated tokens."""
+        p = self.point
+        decode_share_s = self.work.generated_tokens * p.step_seconds / p.batch
+        return p.prefill_seconds / (p.prefill_seconds + decode_share_s)
+
     def metrics(self, v: Mapping[str, float]) -> dict[str, float | None]:
         w, p, c = self.work, self.point, self.cost
         assert c is not None
@@ -452,9 +460,7 @@ class Fleet:
             v.get("price", c.price.usd_per_gpu_hour), v.get("pue", c.pue), v.get("usd_per_kwh", c.usd_per_kwh),
             v.get("grid_gco2_per_kwh", c.grid_gco2_per_kwh))
         usd_day = total(compute, energy)
-        # Split the replica-time of a request between its prompt (prefill) and its generated tokens.
-        decode_share_s = w.generated_tokens * p.step_seconds / p.batch
-        input_share = p.prefill_seconds / (p.prefill_seconds + decode_share_s)
+        input_share = self.input_share
         in_tokens_day = w.input_tokens * calls_per_day
         out_tokens_day = w.generated_tokens * calls_per_day
         return {

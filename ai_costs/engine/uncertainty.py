@@ -17,6 +17,7 @@ Inputs are independent. Pure: no I/O.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -73,7 +74,7 @@ class Empirical:
         if spread == 1.0:
             return q
         m = self._base(0.5)
-        return m * (q / m) ** spread
+        return float(m * (q / m) ** spread)
 
     def parameters(self) -> dict[str, Any]:
         return {"values": list(self.values)}
@@ -91,7 +92,7 @@ class LogUniform:
 
     def quantile(self, p: float, spread: float = 1.0) -> float:
         u = 1.0 - p if self.complement else p  # the value falls as x rises
-        x = math.sqrt(self.low * self.high) * (self.high / self.low) ** ((u - 0.5) * spread)
+        x = float(math.sqrt(self.low * self.high) * (self.high / self.low) ** ((u - 0.5) * spread))
         return 1.0 - x if self.complement else x
 
     def parameters(self) -> dict[str, Any]:
@@ -244,8 +245,9 @@ def with_spreads(response: Response, spreads: Mapping[str, float]) -> Response:
         free = [k for k in hits if inputs[k].free]
         if not free:
             i = inputs[hits[0]]
-            why = (f"pinned by {i.pinned_by} (a given value is exact); drop --spread {key} or {i.pinned_by}"
-                   if i.pinned_by else f"exact here ({i.source}): there is no spread to widen")
+            field = i.pinned_by.removeprefix("--").replace("-", "_") if i.pinned_by else ""
+            why = (f"given ({i.pinned_by}, or {field}: in the scenario), so it is exact; drop --spread {key} or "
+                   "the given value" if i.pinned_by else f"exact here ({i.source}): there is no spread to widen")
             raise InvalidInput(f"--spread {key}: {i.name} is {why}", code="pinned_input")
         for k in free:
             inputs[k] = replace(inputs[k], spread=inputs[k].spread * factor)
@@ -263,24 +265,18 @@ def halton(n: int, dims: int) -> tuple[tuple[float, ...], ...]:
     of its cell (+ 1/(2 b^m), b^m >= n): in one dimension with n = 2^k the points are (j + 0.5) / n."""
     if dims > len(_PRIMES):
         raise ValueError(f"at most {len(_PRIMES)} dimensions")
-    shifts = []
-    for base in _PRIMES[:dims]:
-        cells = base
-        while cells < n:
-            cells *= base
-        shifts.append(0.5 / cells)
-    points = []
-    for i in range(n):
-        point = []
-        for base, shift in zip(_PRIMES[:dims], shifts, strict=True):
-            f, r, k = 1.0, shift, i
-            while k:
-                f /= base
-                r += f * (k % base)
-                k //= base
-            point.append(r)
-        points.append(tuple(point))
-    return tuple(points)
+    return tuple(zip(*(_van_der_corput(n, base) for base in _PRIMES[:dims]), strict=True)) if dims else ((),) * n
+
+
+def _van_der_corput(n: int, base: int) -> list[float]:
+    """Radical inverses of 0..n-1 in `base`, centred in their cells. Built digit by digit: the inverse of
+    i + j b^k is that of i plus j / b^(k+1), so each block of b^k points extends to b^(k+1)."""
+    points, scale = [0.0], 1.0
+    while len(points) < n:
+        scale /= base
+        points = points + [x + j * scale for j in range(1, base) for x in points]
+    shift = scale / 2  # half a cell of the finest level used
+    return [x + shift for x in points[:n]]
 
 
 def quantile_of(sorted_values: Sequence[float], p: float) -> float:
@@ -315,14 +311,19 @@ def sample(response: Response, n: int = SAMPLES) -> dict[str, list[float]]:
     # each free input's value at every point, then one evaluation per point
     columns = [[i.distribution.quantile(u[k], i.spread) for u in points] for k, i in enumerate(free)]
     names = [i.name for i in free]
-    base = response.central()
-    out: dict[str, list[float]] = {m: [] for m in response.metrics}
+    values = response.central()  # updated in place: the response functions only read it
+    evaluate = response.evaluate
+    results = []
     for row in zip(*columns, strict=True) if columns else [()] * n:
-        result = response.evaluate({**base, **dict(zip(names, row, strict=True))})
-        for m, values in out.items():
-            values.append(_finite(result.get(m)))
-    for values in out.values():
-        values.sort()
+        for name, x in zip(names, row, strict=True):
+            values[name] = x
+        results.append(evaluate(values))
+    inf = math.inf
+    out = {}
+    for m in response.metrics:
+        drawn = [x if (x := r.get(m)) is not None and -inf < x < inf else inf for r in results]
+        drawn.sort()
+        out[m] = drawn
     return out
 
 
@@ -345,6 +346,8 @@ def two_point(response: Response, points: Points, metric: str) -> dict[str, floa
         return None
     if c == 0:
         return dict.fromkeys(QUANTILES, 0.0) if all(p.get(metric) == 0 for pts in points for p in pts) else None
+    if all(p.get(metric) == c for pts in points for p in pts):
+        return dict.fromkeys(QUANTILES, c)  # no input moves it: exactly the central value
     log_median, variance = math.log(c), 0.0
     for pts in points:
         lo, mid, hi = (p.get(metric) for p in pts)
@@ -360,7 +363,7 @@ def sampled(response: Response, n: int = SAMPLES) -> tuple[dict[str, dict[str, f
     """p5/p50/p95 of each metric over n Halton draws (None: unbounded), and the share of finite outcomes."""
     drawn = sample(response, n)
     ranges = {m: {k: _q(quantile_of(v, p)) for k, p in QUANTILES.items()} for m, v in drawn.items()}
-    return ranges, {m: sum(1 for x in v if not math.isinf(x)) / len(v) for m, v in drawn.items()}
+    return ranges, {m: bisect.bisect_left(v, math.inf) / len(v) for m, v in drawn.items()}
 
 
 def ranges_of(response: Response) -> Ranges:

@@ -24,7 +24,7 @@ def report_csv(report: Report) -> str:
     if report.command == "compare-gpus":
         rows = report.summary["rows"]
         keys = [k for k in (rows[0] if rows else {}) if k != "ranges"]
-        ranged = ROW_RANGE_KEYS[report.detail["task"]]
+        ranged: tuple[str, ...] = ROW_RANGE_KEYS[report.detail["task"]]
         writer.writerow(["best", *keys, *_range_header(ranged)])
         for row in rows:
             writer.writerow([report.summary["best"] == row["gpu"], *(_cell(row[k]) for k in keys),
