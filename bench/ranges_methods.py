@@ -5,8 +5,8 @@ a 65,536-point Halton sample (the reference); the error is the largest relative 
 metrics and both quantiles. Cost is the number of evaluations of the estimate's response function (what
 the engine runs per draw: arithmetic, not the whole engine) and the measured time per estimate.
 
-    python bench/ranges_methods.py             # the table in docs/methodology.md ("Ranges")
-    python bench/ranges_methods.py --reference 16384
+    python bench/ranges_methods.py                       # with the time per estimate
+    python bench/ranges_methods.py --reference 16384 --no-timing   # the table in docs/methodology.md
 
 Methods:
 - two-point: the tornado's evaluations (each input at its p5, p50, p95) combined as a product of
@@ -41,7 +41,7 @@ from ai_costs.engine.uncertainty import (
 from ai_costs.models.scenario import BreakevenScenario, InferScenario, TrainScenario
 
 CATALOG = load_catalog()
-HALTON_SIZES = (64, 128, 256, 512, 1024)
+HALTON_SIZES = (128, 256, 512, 1024)
 
 
 def _train(**fields: Any) -> Response:
@@ -70,8 +70,8 @@ CASES: list[tuple[str, str, Callable[[], Response]]] = [
      lambda: _train(**LLAMA_405B, cloud="lambda")),
     ("train, price by default", "log-normals x the empirical market price",
      lambda: _train(**LLAMA_405B)),
-    ("train, --days", "the count is rounded up (not a product)",
-     lambda: _train(model="llama-3.1-405b", gpu="h100-sxm", days=90, cloud="lambda")),
+    ("train, --days", "a handful of accelerators, rounded up (not a product)",
+     lambda: _train(params=8e9, tokens=1e11, gpu="h100-sxm", days=30, cloud="lambda")),
     ("serve, no volume", "product: one replica at full load",
      lambda: _infer(**{k: v for k, v in SERVING_70B.items() if k != "requests_per_day"}, cloud="lambda")),
     ("serve, 1M requests/day", "whole replicas (ceil) x market price",
@@ -151,7 +151,7 @@ def compare(response: Response, reference_points: int, timing: bool = True) -> d
 
 
 def table(reference_points: int, timing: bool = True) -> str:
-    """A markdown table: largest relative error of p5/p95 per case and method (evaluations in the header)."""
+    """A markdown table: largest relative error of p5/p95 per case and method, and what each costs."""
     results = [(name, what, compare(make(), reference_points, timing)) for name, what, make in CASES]
     methods = list(results[0][2])
     head = "| estimate | why it is representative | " + " | ".join(methods) + " |"
@@ -159,6 +159,8 @@ def table(reference_points: int, timing: bool = True) -> str:
     for name, what, res in results:
         rows.append(f"| {name} | {what} | " + " | ".join(
             "n/a" if math.isinf(r.error) else f"{r.error:.1%}" for r in res.values()) + " |")
+    rows.append("| *evaluations* | (two-point: 3 per free input + 1) | " + " | ".join(
+        "3d+1" if m == "two-point" else str(results[0][2][m].evaluations) for m in methods) + " |")
     if timing:
         rows.append("| *median ms per estimate* | | " + " | ".join(
             f"{statistics.median(res[m].ms for _, _, res in results):.2f}" for m in methods) + " |")
@@ -168,8 +170,9 @@ def table(reference_points: int, timing: bool = True) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reference", type=int, default=65536, help="Halton points of the reference")
+    parser.add_argument("--no-timing", action="store_true", help="leave out the time per estimate")
     args = parser.parse_args()
-    print(table(args.reference))
+    print(table(args.reference, timing=not args.no_timing))
     return 0
 
 

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 from pathlib import Path
 
 from conftest import DATA, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "validation.md"
+METHODOLOGY = ROOT / "docs" / "methodology.md"
+sys.path.insert(0, str(ROOT / "bench"))
+import coverage  # noqa: E402  (bench/coverage.py)
+import ranges_methods  # noqa: E402  (bench/ranges_methods.py)
 UPDATE = os.environ.get("AI_COSTS_UPDATE_DOCS") == "1"
 
 
@@ -77,7 +82,38 @@ def test_validation_tables_are_current() -> None:
     text = DOC.read_text(encoding="utf-8")
     expected = _replace(_replace(text, "training-table", training_table()), "preset-table", preset_table())
     expected = _replace(expected, "inference-table", inference_table())
+    expected = _replace(expected, "coverage-training",
+                        coverage.markdown(coverage.evaluate(coverage.training_cases()), coverage.millions))
+    expected = _replace(expected, "coverage-serving", coverage.markdown(coverage.evaluate(coverage.serving_cases())))
     if UPDATE and expected != text:
         DOC.write_text(expected, encoding="utf-8")
         return
     assert text == expected, "docs/validation.md is stale; run AI_COSTS_UPDATE_DOCS=1 pytest tests/test_validation_doc.py"
+
+
+def test_methodology_ranges_table_is_current() -> None:
+    text = METHODOLOGY.read_text(encoding="utf-8")
+    expected = _replace(text, "ranges-methods", ranges_methods.table(16384, timing=False))
+    if UPDATE and expected != text:
+        METHODOLOGY.write_text(expected, encoding="utf-8")
+        return
+    assert text == expected, "docs/methodology.md is stale; run AI_COSTS_UPDATE_DOCS=1 pytest tests/test_validation_doc.py"
+
+
+def test_coverage_counts_figures_inside_the_range(tmp_path: Path) -> None:
+    # Two copies of the MPT-7B run: one reporting the estimate itself (inside), one reporting 10x it
+    # (outside): half covered. The width is that of the utilization alone: p95/p5 of 1/MFU.
+    rows = [next(r for r in csv.DictReader((DATA / "calibration_training.csv").open()) if r["id"] == "mpt-7b")]
+    estimate = coverage.evaluate(coverage.training_cases(DATA / "calibration_training.csv"))
+    mpt = next(o for o in estimate if o.case.id == "mpt-7b")
+    path = tmp_path / "runs.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, [*rows[0], "split"])
+        writer.writeheader()
+        writer.writerow({**rows[0], "id": "same", "reported_gpu_hours": mpt.estimate, "split": "check"})
+        writer.writerow({**rows[0], "id": "tenfold", "reported_gpu_hours": 10 * mpt.estimate, "split": "check"})
+    outcomes = coverage.evaluate(coverage.training_cases(path))
+    assert [o.covered for o in outcomes] == [True, False]
+    (summary,) = coverage.coverage(outcomes)
+    assert (summary.split, summary.rows, summary.covered, summary.share) == ("check", 2, 1, 0.5)
+    assert summary.median_width == mpt.width
