@@ -6,7 +6,7 @@ metrics and both quantiles. Cost is the number of evaluations of the estimate's 
 the engine runs per draw: arithmetic, not the whole engine) and the measured time per estimate.
 
     python bench/ranges_methods.py                       # with the time per estimate
-    python bench/ranges_methods.py --reference 16384 --no-timing   # the table in docs/methodology.md
+    python bench/ranges_methods.py --reference 8192 --no-timing    # the table in docs/methodology.md
 
 Methods:
 - two-point: the tornado's evaluations (each input at its p5, p50, p95) combined as a product of

@@ -150,7 +150,7 @@ def test_default_price_ranges_over_the_sourced_offers() -> None:
 
 def test_training_response_agrees_with_the_engine() -> None:
     # the response at MFU 0.3 and $4/GPU-hour is what the engine gives when told so
-    report, response = training_model(TrainScenario(**LLAMA), CATALOG)
+    _, response = training_model(TrainScenario(**LLAMA), CATALOG)
     moved = response.at(utilization=0.3, price=4.0)
     direct = train(**LLAMA, mfu=0.3, usd_per_gpu_hour=4.0).summary
     for key in ("gpu_hours", "total_usd", "wall_clock_days", "kwh"):

@@ -8,8 +8,8 @@ must be (the issue's bar: p95/p5 at most 2.5 for training, 2.0 for serving).
 Rows may carry a `split` column (`fit` or `check`); the summary is given per split. docs/validation.md's
 coverage tables are generated from these functions by tests/test_validation_doc.py.
 
-    python bench/coverage.py                                    # the bundled rows (tests/data/)
-    python bench/coverage.py --training runs.csv --serving throughput.csv
+    python bench/range_coverage.py                                    # the bundled rows (tests/data/)
+    python bench/range_coverage.py --training runs.csv --serving throughput.csv
 """
 
 from __future__ import annotations
