@@ -196,8 +196,6 @@ class Ranges:
     finite_share: dict[str, float]  # per metric, the share of outcomes that are finite (a crossing)
 
 
-NO_RANGES = Ranges({}, (), (), "not computed (--no-ranges)", {})
-
 
 # --- user options ---------------------------------------------------------------------------------
 

@@ -121,17 +121,16 @@ def fmt_bound(key: str, value: float | None) -> str:
     return fmt_value(key, value)
 
 
-_UNITS = (" days", " ms", " s", " GWh", " MWh", " kWh", " t", " kg", " months", " tokens/day")
+def _joined(a: str, b: str, units: tuple[str, ...]) -> str:
+    """'a-b' with a unit both end with written once: ('42.0 days', '146.6 days') -> '42.0-146.6 days'."""
+    unit = next((u for u in units if a.endswith(u) and b.endswith(u)), "")
+    return f"{a.removesuffix(unit) if unit else a}-{b}"
 
 
 def fmt_range(key: str, low: float | None, high: float | None) -> str:
     """'$53.28M-$347.67M', '42.6-146.8 days': p5-p95, the shared unit written once."""
-    a, b = fmt_bound(key, low), fmt_bound(key, high)
-    for unit in _UNITS:
-        if a.endswith(unit) and b.endswith(unit):
-            a = a[: -len(unit)]
-            break
-    return f"{a}-{b}"
+    return _joined(fmt_bound(key, low), fmt_bound(key, high),
+                   (" days", " ms", " s", " GWh", " MWh", " kWh", " t", " kg", " months", " tokens/day"))
 
 
 def shown_range(report: Report, key: str) -> str:
@@ -143,34 +142,25 @@ def shown_range(report: Report, key: str) -> str:
     return "" if low == high else f"({fmt_range(key, r['p5'], r['p95'])})"
 
 
+_INPUT_FORMATS = {
+    "USD/GPU-hour": lambda v: f"{fmt_usd(v)}/GPU-hour",
+    "MFU": lambda v: f"MFU {v:.1%}",
+    "USD/kWh": lambda v: f"${v:.3f}/kWh",
+    "gCO2/kWh": lambda v: f"{v:,.0f} g/kWh",
+    "tokens per call": lambda v: f"{fmt_count(v)} tokens",
+    "fraction per year": lambda v: f"{v:.0%}/year",
+    "x modelled speed": lambda v: f"{v:.2f}x speed",
+}
+
+
 def fmt_input(unit: str, value: float) -> str:
     """An uncertain input's value in its unit, e.g. '$2.96/GPU-hour', 'MFU 19.3%', '1.10'."""
-    if unit == "USD/GPU-hour":
-        return f"{fmt_usd(value)}/GPU-hour"
-    if unit == "MFU":
-        return f"MFU {value:.1%}"
-    if unit == "USD/kWh":
-        return f"${value:.3f}/kWh"
-    if unit == "gCO2/kWh":
-        return f"{value:,.0f} g/kWh"
-    if unit == "tokens per call":
-        return f"{fmt_count(value)} tokens"
-    if unit == "fraction per year":
-        return f"{value:.0%}/year"
-    if unit == "x modelled speed":
-        return f"{value:.2f}x speed"
-    return f"{value:.3g}"
-
+    return _INPUT_FORMATS.get(unit, lambda v: f"{v:.3g}")(value)
 
 
 def fmt_input_range(unit: str, low: float, high: float) -> str:
     """An input's p5-p95 with its unit once: '$2.96-$10.49/GPU-hour', 'MFU 19.3%-67.3%'."""
     a, b = fmt_input(unit, low), fmt_input(unit, high)
-    for prefix in ("MFU ",):
-        if a.startswith(prefix) and b.startswith(prefix):
-            b = b[len(prefix):]
-    for suffix in ("/GPU-hour", "/kWh", " g/kWh", " tokens", "/year", "x speed"):
-        if a.endswith(suffix) and b.endswith(suffix):
-            a = a[: -len(suffix)]
-            break
-    return f"{a}-{b}"
+    if a.startswith("MFU ") and b.startswith("MFU "):
+        b = b.removeprefix("MFU ")
+    return _joined(a, b, ("/GPU-hour", "/kWh", " g/kWh", " tokens", "/year", "x speed"))
