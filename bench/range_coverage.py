@@ -5,8 +5,9 @@ the engine, each row is estimated with its ranges; the row is covered when the r
 [p5, p95]. A calibrated 90% range covers about 90% of rows it was not fitted on, and is no wider than it
 must be (the issue's bar: p95/p5 at most 2.5 for training, 2.0 for serving).
 
-Rows may carry a `split` column (`fit` or `check`); the summary is given per split. docs/validation.md's
-coverage tables are generated from these functions by tests/test_validation_doc.py.
+Rows may carry a `set` column (`fit`, `check`, `out`: tests/data/calibration_training.csv); the
+summary is given per set. docs/validation.md's coverage tables are generated from these functions by
+tests/test_validation_doc.py.
 
     python bench/range_coverage.py                                    # the bundled rows (tests/data/)
     python bench/range_coverage.py --training runs.csv --serving throughput.csv
@@ -40,7 +41,7 @@ class Case:
     scenario: TrainScenario | InferScenario
     metric: str  # the summary metric compared with `reported`
     reported: float
-    split: str = "calibration"  # fit | check | calibration (the rows the defaults were set on)
+    split: str = "calibration"  # the row's `set`: fit | check | out; calibration when the file has none
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,11 @@ def training_cases(path: Path = DATA / "calibration_training.csv") -> list[Case]
         if not row.get("reported_gpu_hours"):
             continue
         scenario = TrainScenario(params=float(row["params"]), active_params=float(row["active_params"]),
-                                 tokens=float(row["tokens"]), gpu=row["gpu"], gpus=int(row["gpus"]),
+                                 tokens=float(row["tokens"]), gpu=row["gpu"],
+                                 gpus=int(row["gpus"]) if row.get("gpus") else None,
                                  precision=row["precision"])  # type: ignore[arg-type]
         cases.append(Case(row["id"], scenario, "gpu_hours", float(row["reported_gpu_hours"]),
-                          row.get("split") or "calibration"))
+                          row.get("set") or "calibration"))
     return cases
 
 
@@ -87,7 +89,7 @@ def serving_cases(path: Path = DATA / "calibration_inference.csv") -> list[Case]
                                  precision=row["precision"],  # type: ignore[arg-type]
                                  input_tokens=int(row["input_tokens"]), output_tokens=int(row["output_tokens"]))
         cases.append(Case(row["id"], scenario, "output_tokens_per_second_per_gpu",
-                          float(row["reported_tokens_per_s_per_gpu"]), row.get("split") or "calibration"))
+                          float(row["reported_tokens_per_s_per_gpu"]), row.get("set") or "calibration"))
     return cases
 
 
@@ -134,13 +136,18 @@ def coverage(outcomes: list[Outcome]) -> list[Coverage]:
 
 
 def markdown(outcomes: list[Outcome], fmt: Callable[[float], str] = "{:,.0f}".format) -> str:
-    """Per row: estimate, p5-p95, reported, covered; then the coverage per split."""
-    lines = ["| row | split | estimate | p5 | p95 | reported | inside p5-p95 | p95/p5 |",
+    """Per row: estimate, p5-p95, reported, covered; then the coverage per set."""
+    lines = ["| row | set | estimate | p5 | p95 | reported | inside p5-p95 | p95/p5 |",
              "|---|---|---:|---:|---:|---:|---|---:|"]
     for o in outcomes:
         lines.append(f"| {o.case.id} | {o.case.split} | {fmt(o.estimate)} | {fmt(o.p5)} | {fmt(o.p95)} | "
                      f"{fmt(o.case.reported)} | {'yes' if o.covered else 'no'} | {o.width:.2f} |")
-    lines += ["", "| split | rows | inside p5-p95 | median p95/p5 | largest p95/p5 |", "|---|---:|---:|---:|---:|"]
+    return "\n".join([*lines, "", summary_table(outcomes)])
+
+
+def summary_table(outcomes: list[Outcome]) -> str:
+    """Per set: rows, rows inside p5-p95, median and largest p95/p5."""
+    lines = ["| set | rows | inside p5-p95 | median p95/p5 | largest p95/p5 |", "|---|---:|---:|---:|---:|"]
     for c in coverage(outcomes):
         lines.append(f"| {c.split} | {c.rows} | {c.covered} ({c.share:.0%}) | {c.median_width:.2f} | "
                      f"{c.max_width:.2f} |")

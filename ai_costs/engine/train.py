@@ -19,7 +19,8 @@ from ai_costs.engine.common import AcceleratorCost, accelerator_cost, cost_input
 from ai_costs.engine.flops import attention_training_flops, dense_training_flops
 from ai_costs.engine.memory import TrainingMemory, training_memory
 from ai_costs.engine.sources import SourceList
-from ai_costs.engine.uncertainty import LogNormal, Response, UncertainInput, attach, pinned
+from ai_costs.engine.uncertainty import Z95, LogNormal, Response, UncertainInput, attach, pinned
+from ai_costs.engine.utilization import Utilization, is_moe, training_utilization
 from ai_costs.errors import InvalidInput
 from ai_costs.models.catalog import Accelerator, Catalog, ModelSpec
 from ai_costs.models.report import RANGE_KEYS, CostLine, Report
@@ -31,17 +32,6 @@ TRAIN_SUMMARY_KEYS = (
     "training_flops", "mfu", "kwh", "co2_kg", "min_gpus_to_fit",
 )
 TRAIN_RANGE_KEYS = RANGE_KEYS["train"]  # summary metrics that can carry a range
-
-
-def default_mfu(precision: str, moe: bool) -> float:
-    """Calibrated MFU: dense BF16 baseline x low-precision factor x MoE factor."""
-    mfu = d.DENSE_MFU * d.LOW_PRECISION_MFU_FACTOR.get(precision, 1.0)
-    return mfu * d.MOE_MFU_FACTOR if moe else mfu
-
-
-def utilization_log_sigma(precision: str, moe: bool) -> float:
-    """Spread (log-sigma) of the utilization around the central model; provisional: one constant."""
-    return d.TRAIN_UTILIZATION_LOG_SIGMA
 
 
 def peak_flops(accel: Accelerator, precision: str) -> float:
@@ -70,6 +60,10 @@ class Job:
     active: float | None
     moe: bool
     seq_len: int | None
+
+    def default_utilization(self) -> Utilization:
+        """The fitted utilization model's value and spread for this job (engine/utilization.py)."""
+        return training_utilization(self.accel, self.precision, active_params=self.active, total_params=self.params)
 
 
 @dataclass(frozen=True)
@@ -185,32 +179,35 @@ def resolve_job(scenario: TrainScenario, catalog: Catalog, src: SourceList, assu
         assumptions.append(f"sequence length not published for {model.id}: {seq_len} assumed (--seq-len)")
     return Job(accel=accel, model=model, method=scenario.method or "pretrain", epochs=scenario.epochs or 1.0,
                precision=precision, peak=peak_flops(accel, precision), params=params, active=active,
-               moe=bool(params and active and active < params * 0.95), seq_len=seq_len)
+               moe=is_moe(active, params), seq_len=seq_len)
 
 
 def utilization(scenario: TrainScenario, job: Job, assumptions: list[str]) -> float:
-    """The MFU: given, or the calibrated default for the precision and architecture."""
+    """The MFU: given, or the fitted default for the accelerator, size, architecture and precision."""
     if scenario.mfu is not None:
         return scenario.mfu
-    mfu = default_mfu(job.precision, job.moe)
-    lo, hi = d.DENSE_MFU_RANGE
+    util = job.default_utilization()
+    mfu = util.value
+    spread = math.exp(Z95 * util.log_sigma)
     assumptions.append(
-        f"MFU {mfu:.3f}: calibrated default for {'MoE' if job.moe else 'dense'} {job.precision} "
-        f"(dense BF16 calibration runs span {lo:.2f}-{hi:.2f}; --mfu to override)"
+        f"MFU {mfu:.3f}: calibrated on published runs ({', '.join(util.drivers)}); such runs span "
+        f"{mfu / spread:.3f}-{mfu * spread:.3f} (p5-p95); --mfu to override"
     )
     return mfu
 
 
 def utilization_input(scenario: TrainScenario, job: Job, mfu: float) -> UncertainInput:
-    """The utilization as an uncertain input: log-normal around the central model unless given."""
+    """The utilization as an uncertain input: log-normal around the fitted model, with its held-out
+    spread, unless given."""
     if scenario.mfu is not None:
         return pinned("utilization", mfu, "--mfu", "MFU")
     if scenario.gpu_hours is not None:
         return pinned("utilization", mfu, "--gpu-hours", "MFU")  # the hours are known; the MFU only derives FLOPs
-    sigma = utilization_log_sigma(job.precision, job.moe)
-    return UncertainInput("utilization", mfu, LogNormal(mfu, sigma),
-                          f"log-normal around the calibrated default, log_sigma {sigma:g}: provisional, from the "
-                          "median error of the defaults on 20 published runs they were not calibrated on", "MFU")
+    util = job.default_utilization()
+    return UncertainInput("utilization", mfu, LogNormal(mfu, util.log_sigma),
+                          f"log-normal around the fitted utilization model, log_sigma {util.log_sigma:.3g}: the "
+                          "spread of reported over estimated GPU-hours of published runs (docs/validation.md)"
+                          + "".join(f"; {x}" for x in util.drivers if x.startswith("range widened")), "MFU")
 
 
 def compute(scenario: TrainScenario, job: Job, mfu: float, assumptions: list[str]) -> Compute:

@@ -346,15 +346,16 @@ def two_point(response: Response, points: Points, metric: str) -> dict[str, floa
         return dict.fromkeys(QUANTILES, 0.0) if all(p.get(metric) == 0 for pts in points for p in pts) else None
     if all(p.get(metric) == c for pts in points for p in pts):
         return dict.fromkeys(QUANTILES, c)  # no input moves it: exactly the central value
-    log_median, variance = math.log(c), 0.0
+    shift, variance = 0.0, 0.0
     for pts in points:
         lo, mid, hi = (p.get(metric) for p in pts)
         if lo is None or mid is None or hi is None or not all(0 < x < math.inf for x in (lo, mid, hi)):
             return None
-        log_median += math.log(mid / c)
+        shift += math.log(mid / c)
         variance += (math.log(hi / lo) / (2 * Z95)) ** 2
-    width = Z95 * math.sqrt(variance)
-    return {"p5": math.exp(log_median - width), "p50": math.exp(log_median), "p95": math.exp(log_median + width)}
+    median = c * math.exp(shift)  # exactly c when every input's median is its central value
+    width = math.exp(Z95 * math.sqrt(variance))
+    return {"p5": median / width, "p50": median, "p95": median * width}
 
 
 def sampled(response: Response, n: int = SAMPLES) -> tuple[dict[str, dict[str, float | None]], dict[str, float]]:
@@ -365,17 +366,14 @@ def sampled(response: Response, n: int = SAMPLES) -> tuple[dict[str, dict[str, f
 
 
 def ranges_of(response: Response) -> Ranges:
-    """Ranges, tornado and the input list of one estimate."""
-    n = response.samples
+    """Ranges, tornado and the input list of one estimate. In a product, a metric that only log-normal
+    inputs move (the others leave it unchanged at their p5, p50 and p95) is analytic; the rest are sampled."""
     central = response.at()
     response = replace(response, metrics=tuple(m for m in response.metrics if central.get(m) is not None))
     free = [i for i in response.inputs if i.free]
     points = tornado_points(response)
     ranges: dict[str, dict[str, float | None]] = {}
     finite_share: dict[str, float] = {}
-    analytic = None
-    if free and response.product and all(isinstance(i.distribution, LogNormal) for i in free):
-        analytic = {m: two_point(response, points, m) for m in response.metrics}
     if not free:
         method = ("exact: every uncertain input is pinned or has no known spread" if response.inputs
                   else "exact: no uncertain input")
@@ -383,15 +381,24 @@ def ranges_of(response: Response) -> Ranges:
             value = _finite(central[m])
             ranges[m] = dict.fromkeys(QUANTILES, _q(value))
             finite_share[m] = 0.0 if math.isinf(value) else 1.0
-    elif analytic is not None and all(r is not None for r in analytic.values()):
-        method = "analytic: a product of log-normal inputs"
-        ranges = {m: dict(r) for m, r in analytic.items() if r is not None}
-        finite_share = dict.fromkeys(response.metrics, 1.0)
-    else:
-        method = f"quasi-random: {n} Halton points"
-        ranges, finite_share = sampled(response, n)
-    return Ranges(ranges, _tornado(response, free, points), tuple(i.to_dict() for i in response.inputs), method,
-                  finite_share)
+        return Ranges(ranges, (), tuple(i.to_dict() for i in response.inputs), method, finite_share)
+    for m in response.metrics if response.product else ():
+        movers = [(i, pts) for i, pts in zip(free, points, strict=True) if any(p.get(m) != central[m] for p in pts)]
+        if all(isinstance(i.distribution, LogNormal) for i, _ in movers):
+            r = two_point(response, [pts for _, pts in movers], m)
+            if r is not None:
+                ranges[m], finite_share[m] = dict(r), 1.0
+    rest = tuple(m for m in response.metrics if m not in ranges)
+    if rest:
+        drawn, shares = sampled(replace(response, metrics=rest), response.samples)
+        ranges.update(drawn)
+        finite_share.update(shares)
+    methods = [f"analytic ({', '.join(m for m in response.metrics if m not in rest)}): products of log-normal "
+               "inputs"] if len(rest) < len(response.metrics) else []
+    methods += [f"quasi-random ({', '.join(rest)}): {response.samples} Halton points"] if rest else []
+    ranges = {m: ranges[m] for m in response.metrics}
+    return Ranges(ranges, _tornado(response, free, points), tuple(i.to_dict() for i in response.inputs),
+                  "; ".join(methods), finite_share)
 
 
 def _tornado(
