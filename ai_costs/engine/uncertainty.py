@@ -358,10 +358,16 @@ def two_point(response: Response, points: Points, metric: str) -> dict[str, floa
     return {"p5": median / width, "p50": median, "p95": median * width}
 
 
+def _whole(values: list[float]) -> bool:
+    """Counts (replicas, accelerators): their quantiles are outcomes, not interpolations between them."""
+    return all(math.isinf(x) or float(x).is_integer() for x in values)
+
+
 def sampled(response: Response, n: int = SAMPLES) -> tuple[dict[str, dict[str, float | None]], dict[str, float]]:
     """p5/p50/p95 of each metric over n Halton draws (None: unbounded), and the share of finite outcomes."""
     drawn = sample(response, n)
-    ranges = {m: {k: _q(quantile_of(v, p)) for k, p in QUANTILES.items()} for m, v in drawn.items()}
+    ranges = {m: {k: _q(quantile_of(v, p) if not _whole(v) else v[min(len(v) - 1, math.ceil(len(v) * p) - 1)])
+                  for k, p in QUANTILES.items()} for m, v in drawn.items()}
     return ranges, {m: bisect.bisect_left(v, math.inf) / len(v) for m, v in drawn.items()}
 
 

@@ -171,6 +171,18 @@ def test_serving_efficiency_factor_and_the_response_agree() -> None:
         assert moved[key] == pytest.approx(slow[key], rel=1e-12)
 
 
+def test_counts_have_whole_quantiles() -> None:
+    # 3M requests a day at twice the average at the peak need 8 replicas of 2 H100 at the modelled speed;
+    # a slower or faster stack needs whole replicas more or fewer, never 7.5.
+    r = infer(model="llama-3.1-70b", gpu="h100-sxm", gpus=2, precision="fp8", requests_per_day=3_000_000,
+              input_tokens=1000, output_tokens=300, peak_to_average=2)
+    for metric in ("replicas", "gpus"):
+        q = r.ranges[metric]
+        assert all(float(v).is_integer() for v in q.values())  # type: ignore[union-attr]
+        assert q["p5"] <= r.summary[metric] <= q["p95"]
+    assert r.ranges["gpus"]["p95"] == 2 * r.ranges["replicas"]["p95"]
+
+
 def test_api_cost_is_exact_unless_a_reasoning_model_has_no_reasoning_tokens() -> None:
     exact = infer(api="gpt-4o", requests_per_day=1000, input_tokens=500, output_tokens=100)
     assert exact.uncertain_inputs == () and exact.detail["ranges_method"] == "exact: no uncertain input"
