@@ -150,20 +150,27 @@ def compare(response: Response, reference_points: int, timing: bool = True) -> d
     return out
 
 
-def table(reference_points: int, timing: bool = True) -> str:
+Results = list[tuple[str, str, dict[str, Result]]]
+
+
+def results(reference_points: int, timing: bool = True) -> Results:
+    """Every case, every method: (case, why representative, method -> Result)."""
+    return [(name, what, compare(make(), reference_points, timing)) for name, what, make in CASES]
+
+
+def table(measured: Results, timing: bool = True) -> str:
     """A markdown table: largest relative error of p5/p95 per case and method, and what each costs."""
-    results = [(name, what, compare(make(), reference_points, timing)) for name, what, make in CASES]
-    methods = list(results[0][2])
+    methods = list(measured[0][2])
     head = "| estimate | why it is representative | " + " | ".join(methods) + " |"
     rows = [head, "|---|---|" + "---:|" * len(methods)]
-    for name, what, res in results:
+    for name, what, res in measured:
         rows.append(f"| {name} | {what} | " + " | ".join(
             "n/a" if math.isinf(r.error) else f"{r.error:.1%}" for r in res.values()) + " |")
     rows.append("| *evaluations* | (two-point: 3 per free input + 1) | " + " | ".join(
-        "3d+1" if m == "two-point" else str(results[0][2][m].evaluations) for m in methods) + " |")
+        "3d+1" if m == "two-point" else str(measured[0][2][m].evaluations) for m in methods) + " |")
     if timing:
         rows.append("| *median ms per estimate* | | " + " | ".join(
-            f"{statistics.median(res[m].ms for _, _, res in results):.2f}" for m in methods) + " |")
+            f"{statistics.median(res[m].ms for _, _, res in measured):.2f}" for m in methods) + " |")
     return "\n".join(rows)
 
 
@@ -172,7 +179,7 @@ def main() -> int:
     parser.add_argument("--reference", type=int, default=65536, help="Halton points of the reference")
     parser.add_argument("--no-timing", action="store_true", help="leave out the time per estimate")
     args = parser.parse_args()
-    print(table(args.reference, timing=not args.no_timing))
+    print(table(results(args.reference, timing=not args.no_timing), timing=not args.no_timing))
     return 0
 
 
