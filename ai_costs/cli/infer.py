@@ -44,6 +44,7 @@ def infer(
     model: str | None = O.MODEL,
     gpu: str | None = O.GPU,
     gpus: str | None = num("--gpus", "Accelerators per replica  [default: fewest that fit]", HOST),
+    parallelism: str | None = O.PARALLELISM,
     precision: str | None = text("--precision", "Weights: bf16 | fp16 | fp8 | int8 | int4 | fp4  [default: bf16]",
                                  HOST, "P"),
     kv_precision: str | None = O.KV_PRECISION,

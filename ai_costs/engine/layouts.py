@@ -1,0 +1,254 @@
+"""Parallel layouts of a serving replica: which divide the model, which fit, and which serves cheapest.
+
+The search is cheap by construction: layouts are pruned by divisibility and memory first, each survivor
+is scored once at the largest batch its KV cache holds (an upper bound on its throughput), and only then,
+best bound first, are latency targets solved by bisection until no remaining bound can win.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ai_costs.engine import serving as sv
+from ai_costs.errors import InvalidInput
+from ai_costs.models.catalog import Accelerator, ModelSpec
+from ai_costs.models.layout import Layout
+
+SEARCH_GPUS = (1, 2, 4, 8, 16, 32, 64, 128)  # replica sizes the default search tries
+SEARCH_SPAN = 8  # ... from the fewest that fit up to this many times that
+
+
+@dataclass(frozen=True)
+class Request:
+    """What one request asks of a replica, and the targets a layout must meet."""
+
+    prompt_tokens: float
+    uncached_tokens: float
+    decode_tokens: float
+    speculative_speedup: float = 1.0
+    max_ttft: float | None = None
+    max_tpot: float | None = None
+    batch: int | None = None  # fixed --batch-size; None = auto
+    speed: float = 1.0  # divides every step time (factors["serving_efficiency"])
+
+    @property
+    def context(self) -> float:
+        """Longest sequence: prompt plus every generated token."""
+        return self.prompt_tokens + self.decode_tokens
+
+    @property
+    def average_context(self) -> float:
+        return self.prompt_tokens + self.decode_tokens / 2.0
+
+    def meets(self, p: sv.ServingPoint) -> bool:
+        return (self.max_tpot is None or p.tpot_seconds <= self.max_tpot) and (
+            self.max_ttft is None or p.ttft_seconds <= self.max_ttft)
+
+
+# --- validity -------------------------------------------------------------------------------------
+
+def problems(model: ModelSpec, layout: Layout) -> list[str]:
+    """Constraints the layout breaks for this model, each named (empty: it divides the model)."""
+    tp, pp, ep, dp = layout.tensor, layout.pipeline, layout.expert, layout.data
+    out = []
+    if tp > model.heads:
+        out.append(f"tp={tp} exceeds the {model.heads} attention heads of {model.id} (each accelerator "
+                   "needs at least one query head)")
+    elif model.heads % tp:
+        out.append(f"tp={tp} does not divide the {model.heads} attention heads of {model.id}")
+    kv = model.kv_heads
+    if model.kv_cache_dim_per_layer is None and tp <= model.heads:
+        if tp <= kv and kv % tp:
+            out.append(f"tp={tp} does not divide the {kv} key/value heads of {model.id}")
+        elif tp > kv and tp % kv:
+            out.append(f"tp={tp} is above the {kv} key/value heads of {model.id} but not a multiple of them: "
+                       f"each key/value head is copied tp/{kv} times, at most {model.heads // kv} times "
+                       f"(the query heads sharing it), so tp must be {kv} x 1..{model.heads // kv}")
+    if pp > model.layers:
+        out.append(f"pp={pp} exceeds the {model.layers} layers of {model.id}")
+    experts = model.experts if model.is_moe else None
+    if experts is None:
+        if ep > 1:
+            out.append(f"ep={ep}: {model.id} is dense (expert parallelism applies to mixture-of-experts models)")
+        if dp > 1:
+            out.append(f"dp={dp}: attention data parallelism applies to mixture-of-experts models; a dense "
+                       "model scales out with more replicas")
+    else:
+        if ep > experts:
+            out.append(f"ep={ep} exceeds the {experts} experts of {model.id}")
+        elif experts % ep:
+            out.append(f"ep={ep} does not divide the {experts} experts of {model.id}")
+        if layout.stage_gpus % ep:
+            out.append(f"ep={ep} does not divide the tp x dp = {layout.stage_gpus} accelerators of a pipeline "
+                       "stage (an MoE layer's experts live on the accelerators of its stage)")
+    return out
+
+
+def _divisors(n: int) -> list[int]:
+    return [k for k in range(1, n + 1) if n % k == 0]
+
+
+def candidates(model: ModelSpec, gpus: int, domain: int) -> Iterator[Layout]:
+    """Valid layouts of exactly `gpus` accelerators with tensor parallelism inside one scale-up domain.
+    MoE layers are split over all accelerators of a stage (ep = tp x dp, as serving frameworks do when
+    the experts divide evenly; otherwise each expert is split tensor-parallel, ep = 1)."""
+    moe = model.is_moe and bool(model.experts)
+    for tp in _divisors(gpus):
+        if tp > domain:
+            break
+        for dp in _divisors(gpus // tp) if moe else (1,):
+            pp = gpus // (tp * dp)
+            ep = 1
+            if moe and model.experts and model.experts % (tp * dp) == 0:
+                ep = tp * dp
+            elif dp > 1:
+                continue  # attention data parallel needs the experts spread over the stage
+            layout = Layout(tp, pp, ep, dp)
+            if not problems(model, layout):
+                yield layout
+
+
+# --- scoring --------------------------------------------------------------------------------------
+
+class Deployment:
+    """Model, accelerator and precisions, with a memo of replicas per layout."""
+
+    def __init__(self, model: ModelSpec, accel: Accelerator, precision: str, kv_precision: str,
+                 scale_out_gb_per_s: float | None = None) -> None:
+        self.model, self.accel = model, accel
+        self.precision, self.kv_precision = precision, kv_precision
+        self.scale_out = scale_out_gb_per_s
+        sv.matmul_peak(accel, precision)  # unsupported precision: fail before any search
+        self.domain = sv.fabric(accel, scale_out_gb_per_s).domain
+        self._replicas: dict[Layout, sv.Replica] = {}
+
+    def replica(self, layout: Layout) -> sv.Replica:
+        r = self._replicas.get(layout)
+        if r is None:
+            r = sv.make_replica(self.model, self.accel, layout, self.precision, self.kv_precision, self.scale_out)
+            self._replicas[layout] = r
+        return r
+
+    def fitting(self, gpus: int, context: float) -> list[sv.Replica]:
+        return [r for r in map(self.replica, candidates(self.model, gpus, self.domain)) if sv.fits(r, context)]
+
+    def fewest_gpus(self, context: float) -> int | None:
+        """Smallest searched replica size with a valid layout that fits one full-length sequence."""
+        return next((n for n in SEARCH_GPUS if self.fitting(n, context)), None)
+
+
+def point(r: sv.Replica, q: Request, batch: int) -> sv.ServingPoint:
+    return sv.serving_point(r, batch, q.prompt_tokens, q.uncached_tokens, q.decode_tokens,
+                            q.speculative_speedup, q.speed)
+
+
+def choose_batch(r: sv.Replica, q: Request) -> tuple[sv.ServingPoint, int]:
+    """The largest batch that fits the KV cache and meets the latency targets (both grow with batch),
+    or the fixed batch; raises InvalidInput naming the target or the memory limit it breaks."""
+    limit = max(1, sv.max_batch(r, q.average_context))
+    where = f"{r.gpus} x {r.accel.id} ({r.layout.label})"
+    if q.batch is not None:
+        if q.batch > limit:
+            raise InvalidInput(
+                f"--batch-size {q.batch} does not fit: the KV cache of {where} holds at most {limit} sequences "
+                f"of {q.average_context:,.0f} tokens on average", code="does_not_fit")
+        chosen = point(r, q, q.batch)
+        if not q.meets(chosen):
+            raise missed(q, chosen, where, fixed=True)
+        return chosen, limit
+    top = auto_batch(r, q, limit)
+    best = point(r, q, top)
+    if q.meets(best):
+        return best, limit
+    lo_point = point(r, q, 1)
+    if not q.meets(lo_point):
+        raise missed(q, lo_point, where, fixed=False)
+    lo, hi = 1, top - 1  # invariant: batch lo meets the targets; find the largest that does
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if q.meets(point(r, q, mid)):
+            lo = mid
+        else:
+            hi = mid - 1
+    return point(r, q, lo), limit
+
+
+def auto_batch(r: sv.Replica, q: Request, limit: int) -> int:
+    """The most sequences `auto` keeps in flight: what the KV cache holds, within the scheduler's default."""
+    return max(1, min(limit, sv.scheduler_batch(q.uncached_tokens, q.decode_tokens, q.speculative_speedup,
+                                                 r.layout)))
+
+
+def missed(q: Request, p: sv.ServingPoint, where: str, fixed: bool) -> InvalidInput:
+    if q.max_tpot is not None and p.tpot_seconds > q.max_tpot:
+        target, value, what = f"--max-tpot {q.max_tpot:g}", p.tpot_seconds, "time per output token"
+    else:
+        target, value, what = f"--max-ttft {q.max_ttft:g}", p.ttft_seconds, "time to first token"
+    if fixed:
+        return InvalidInput(f"{target} s cannot be met at --batch-size {p.batch}: the {what} there is "
+                            f"{value:.4g} s on {where} (a smaller batch or 'auto' may meet it)", code="latency_target")
+    return InvalidInput(f"{target} s cannot be met: the best achievable {what} on {where} is {value:.4g} s "
+                        "(batch 1)", code="latency_target")
+
+
+@dataclass(frozen=True)
+class Choice:
+    replica: sv.Replica
+    point: sv.ServingPoint
+    batch_limit: int
+    considered: int  # layouts scored
+
+
+Score = Callable[[float, int], tuple[float, ...]]  # (requests/s of a replica, its accelerators) -> smaller wins
+
+
+def per_gpu_throughput(requests_per_s: float, gpus: int) -> tuple[float, ...]:
+    return (-requests_per_s / gpus,)
+
+
+def best(replicas: list[sv.Replica], q: Request, score: Score) -> Choice:
+    """The replica whose chosen batch scores lowest. Replicas are visited best upper bound first; the
+    bisection for latency targets runs only while a bound can still beat the best found."""
+    bounds = []
+    for r in replicas:
+        limit = max(1, sv.max_batch(r, q.average_context))
+        top = point(r, q, q.batch if q.batch is not None and q.batch <= limit else auto_batch(r, q, limit))
+        bounds.append((score(top.requests_per_second, r.gpus), r))
+    bounds.sort(key=lambda item: item[0])
+    found: Choice | None = None
+    found_score: tuple[float, ...] = ()
+    first_error: InvalidInput | None = None
+    for bound, r in bounds:
+        if found is not None and bound >= found_score:
+            break
+        try:
+            p, limit = choose_batch(r, q)
+        except InvalidInput as exc:
+            first_error = first_error or exc
+            continue
+        s = score(p.requests_per_second, r.gpus)
+        if found is None or s < found_score:
+            found, found_score = Choice(r, p, limit, len(bounds)), s
+    if found is None:
+        assert first_error is not None
+        raise first_error
+    return found
+
+
+# --- nearest working layout -----------------------------------------------------------------------
+
+def distance(a: Layout, b: Layout) -> float:
+    return sum(abs(math.log2(x / y)) for x, y in zip(
+        (a.tensor, a.pipeline, a.expert, a.data), (b.tensor, b.pipeline, b.expert, b.data), strict=True))
+
+
+def nearest(dep: Deployment, wanted: Layout, context: float) -> Layout | None:
+    """The valid layout that fits, closest to `wanted` (same accelerator count first, then more), with
+    tensor parallelism inside the scale-up domain."""
+    for n in [wanted.gpus] + [n for n in SEARCH_GPUS if n > wanted.gpus]:
+        pool = [r.layout for r in dep.fitting(n, context)]
+        if pool:
+            return min(pool, key=lambda lay: (distance(lay, wanted), lay))
+    return None
