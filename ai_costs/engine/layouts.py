@@ -144,6 +144,54 @@ def point(r: sv.Replica, q: Request, batch: int) -> sv.ServingPoint:
                             q.speculative_speedup, q.speed)
 
 
+class Probe:
+    """Latency and throughput of one replica at any batch, computing only the decode round per batch (the
+    prompt's own prefill does not depend on the batch). Both targets bound the round time: TPOT = round /
+    speculative speed-up, TTFT = prefill + TPOT."""
+
+    def __init__(self, r: sv.Replica, q: Request) -> None:
+        self.r, self.q = r, q
+        self.prefill = sv.prefill_alone(r, q.prompt_tokens, q.uncached_tokens, q.speed).total
+        self.rounds = q.decode_tokens / q.speculative_speedup if q.decode_tokens > 0 else 1.0
+        limits = [math.inf]
+        if q.max_tpot is not None:
+            limits.append(q.max_tpot * q.speculative_speedup)
+        if q.max_ttft is not None:
+            limits.append((q.max_ttft - self.prefill) * q.speculative_speedup)
+        self.max_round = min(limits)
+
+    def round(self, batch: int) -> float:
+        q = self.q
+        return sv.decode_round(self.r, batch, q.prompt_tokens, q.uncached_tokens, q.decode_tokens,
+                               q.speculative_speedup, q.speed).total
+
+    def requests_per_second(self, batch: int) -> float:
+        return batch / (self.rounds * self.round(batch))
+
+
+def largest_meeting(probe: Probe, lo: int, hi: int) -> int:
+    """The largest batch in [lo, hi) whose round time meets the targets, given that lo does and hi does
+    not. The round time grows with the batch, nearly linearly, so each step interpolates between the
+    bracket's ends (regula falsi), falling back to bisection when one end stops moving."""
+    limit = probe.max_round
+    t_lo, t_hi = probe.round(lo), probe.round(hi)
+    last, repeats = 0, 0  # which end moved last (+1 lo, -1 hi) and how many times in a row
+    while hi - lo > 1:
+        if repeats < 2 and t_hi > t_lo:
+            mid = min(hi - 1, max(lo + 1, lo + int((limit - t_lo) / (t_hi - t_lo) * (hi - lo))))
+        else:
+            mid, repeats = (lo + hi) // 2, 0
+        t_mid = probe.round(mid)
+        side = 1 if t_mid <= limit else -1
+        repeats = repeats + 1 if side == last else 1
+        last = side
+        if side > 0:
+            lo, t_lo = mid, t_mid
+        else:
+            hi, t_hi = mid, t_mid
+    return lo
+
+
 def choose_batch(r: sv.Replica, q: Request) -> tuple[sv.ServingPoint, int]:
     """The largest batch that fits the KV cache and meets the latency targets (both grow with batch),
     or the fixed batch; raises InvalidInput naming the target or the memory limit it breaks."""
@@ -159,20 +207,12 @@ def choose_batch(r: sv.Replica, q: Request) -> tuple[sv.ServingPoint, int]:
             raise missed(q, chosen, where, fixed=True)
         return chosen, limit
     top = auto_batch(r, q, limit)
-    best = point(r, q, top)
-    if q.meets(best):
-        return best, limit
-    lo_point = point(r, q, 1)
-    if not q.meets(lo_point):
-        raise missed(q, lo_point, where, fixed=False)
-    lo, hi = 1, top - 1  # invariant: batch lo meets the targets; find the largest that does
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if q.meets(point(r, q, mid)):
-            lo = mid
-        else:
-            hi = mid - 1
-    return point(r, q, lo), limit
+    probe = Probe(r, q)
+    if probe.round(top) <= probe.max_round:
+        return point(r, q, top), limit
+    if probe.round(1) > probe.max_round:
+        raise missed(q, point(r, q, 1), where, fixed=False)
+    return point(r, q, largest_meeting(probe, 1, top)), limit
 
 
 def auto_batch(r: sv.Replica, q: Request, limit: int) -> int:
@@ -214,8 +254,8 @@ def best(replicas: list[sv.Replica], q: Request, score: Score) -> Choice:
     bounds = []
     for r in replicas:
         limit = max(1, sv.max_batch(r, q.average_context))
-        top = point(r, q, q.batch if q.batch is not None and q.batch <= limit else auto_batch(r, q, limit))
-        bounds.append((score(top.requests_per_second, r.gpus), r))
+        batch = q.batch if q.batch is not None and q.batch <= limit else auto_batch(r, q, limit)
+        bounds.append((score(Probe(r, q).requests_per_second(batch), r.gpus), r))
     bounds.sort(key=lambda item: item[0])
     found: Choice | None = None
     found_score: tuple[float, ...] = ()

@@ -382,10 +382,6 @@ class StepTime:
     def scaled(self, times: float) -> StepTime:
         return StepTime(self.compute * times, self.memory * times, self.communication * times, self.host * times)
 
-    def waiting_for_host(self, host_seconds: float) -> StepTime:
-        """The step when the scheduler's own work (overlapped with the accelerators') takes `host_seconds`."""
-        return StepTime(self.compute, self.memory, self.communication, max(0.0, host_seconds - self.total))
-
     def to_dict(self) -> dict[str, float]:
         return {"compute_seconds": self.compute, "memory_seconds": self.memory,
                 "communication_seconds": self.communication, "host_seconds": self.host,
@@ -409,47 +405,61 @@ def expert_imbalance(experts: float, ep: int) -> float:
     return 1.0 + d.EXPERT_POPULARITY_CV * math.sqrt(2.0 * math.log(ep) * ep / experts)
 
 
-def stage_step(
+def stage_seconds(
     r: Replica, decode: float, prefill: float, decode_context: float, prefill_context: float, groups: int
-) -> StepTime:
-    """One step of one pipeline stage on one accelerator.
+) -> tuple[float, float, float]:
+    """One step of one pipeline stage on one accelerator: (compute-bound, memory-bound, communication)
+    seconds. The hot loop of the layout search, so it allocates nothing.
 
     decode: sequences of each attention group making one token; prefill: prompt tokens of each group
     processed in the same step (chunked prefill); groups: attention groups taking part (their tokens
     share the stage's experts). Each kernel takes the longer of its memory reads and its arithmetic.
     """
     tokens = decode + prefill
-    bound = [0.0, 0.0]  # seconds bound by compute, by memory
-
-    def kernel(read: float, arith: float) -> None:
-        bound[0 if arith > read else 1] += max(read, arith)
-
+    shape = r.shape
     # dense matmuls: every weight is read once per step, all the group's tokens are one GEMM's rows
-    kernel(r.dense_bytes / r.bandwidth, gemm_seconds(r.dense_flops_per_token, tokens, r))
+    read, arith = r.dense_bytes / r.bandwidth, gemm_seconds(r.dense_flops_per_token, tokens, r)
+    compute, memory = (arith, 0.0) if arith > read else (0.0, read)
     # attention: decode reads each sequence's KV cache; prefill computes causal scores
-    attended = attended_tokens(r.shape, decode_context)
-    kernel(decode * r.kv_bytes_per_token * attended / (r.bandwidth * d.KV_READ_EFFICIENCY),
-           (decode * attended * r.decode_attention_flops_per_context
-            + prefill * attended_tokens(r.shape, prefill_context) * r.prefill_attention_flops_per_context
-            ) / (d.GEMM_EFFICIENCY * r.attention_flops))
+    attended = attended_tokens(shape, decode_context)
+    read = decode * r.kv_bytes_per_token * attended / (r.bandwidth * d.KV_READ_EFFICIENCY)
+    arith = (decode * attended * r.decode_attention_flops_per_context
+             + prefill * attended_tokens(shape, prefill_context) * r.prefill_attention_flops_per_context
+             ) / (d.GEMM_EFFICIENCY * r.attention_flops)
+    if arith > read:
+        compute += arith
+    else:
+        memory += read
     if r.expert_bytes:
         routed = tokens * groups  # tokens entering the stage's expert-parallel group
-        touched = -math.expm1(routed * r.shape.route_miss_log)  # share of experts some token routes to
+        touched = -math.expm1(routed * shape.route_miss_log)  # share of experts some token routes to
         # grouped GEMM: one GEMM per local expert a token routes to, rows = tokens routed to it; routing,
         # permutation and the many small GEMMs reach EXPERT_EFFICIENCY of a dense GEMM's speed
-        rows = routed * r.expert_load
-        kernel(r.expert_bytes * touched / (r.bandwidth * d.EXPERT_EFFICIENCY),
-               r.expert_row_flops * (rows + r.local_experts * touched * d.GEMM_ROW_OVERHEAD)
-               / (d.GEMM_EFFICIENCY * d.EXPERT_EFFICIENCY * r.peak_flops))
-    communication = r.layer_comm.seconds(tokens) * (1.0 - d.COMM_OVERLAP)
-    return StepTime(bound[0], bound[1], communication)
+        read = r.expert_bytes * touched / (r.bandwidth * d.EXPERT_EFFICIENCY)
+        arith = r.expert_row_flops * (routed * r.expert_load + r.local_experts * touched * d.GEMM_ROW_OVERHEAD) / (
+            d.GEMM_EFFICIENCY * d.EXPERT_EFFICIENCY * r.peak_flops)
+        if arith > read:
+            compute += arith
+        else:
+            memory += read
+    return compute, memory, r.layer_comm.seconds(tokens) * (1.0 - d.COMM_OVERLAP)
 
 
-def pipeline_round(r: Replica, stage: StepTime, tokens: float) -> StepTime:
+def stage_step(
+    r: Replica, decode: float, prefill: float, decode_context: float, prefill_context: float, groups: int
+) -> StepTime:
+    """stage_seconds as a StepTime."""
+    return StepTime(*stage_seconds(r, decode, prefill, decode_context, prefill_context, groups))
+
+
+def pipeline_round(r: Replica, stage: tuple[float, float, float], tokens: float, host: float = 0.0,
+                   speed: float = 1.0) -> StepTime:
     """A token's trip through all stages: each stage's step plus the send to the next; with `pipeline`
-    micro-batches in flight every stage stays busy, so this is also the time between a sequence's tokens."""
-    pp = r.layout.pipeline
-    return (stage + StepTime(0.0, 0.0, r.stage_send.seconds(tokens))).scaled(pp)
+    micro-batches in flight every stage stays busy, so this is also the time between a sequence's tokens.
+    The scheduler's `host` seconds overlap the accelerators' work; `speed` divides every time."""
+    pp = r.layout.pipeline / speed
+    compute, memory, comm = stage[0] * pp, stage[1] * pp, (stage[2] + r.stage_send.seconds(tokens)) * pp
+    return StepTime(compute, memory, comm, max(0.0, host / speed - compute - memory - comm))
 
 
 @dataclass(frozen=True)
@@ -468,36 +478,51 @@ class ServingPoint:
     input_share: float  # share of the replica's time that serves prompts (for the input/output price split)
 
 
+def decode_round(
+    r: Replica, batch: int, prompt_tokens: float, uncached_prompt_tokens: float, decode_tokens: float,
+    speculative_speedup: float = 1.0, speed: float = 1.0,
+) -> StepTime:
+    """One round with `batch` sequences in flight: every sequence makes one step (speculative: several
+    tokens) and each attention group also prefills its share of the prompts that replace finished
+    requests (chunked prefill): b x uncached / rounds prompt tokens beside b decode tokens per group and
+    micro-batch, where rounds = D / speculative_speedup. `speed` divides every step time."""
+    lay = r.layout
+    rounds = decode_tokens / speculative_speedup if decode_tokens > 0 else 1.0
+    b = batch / (min(lay.pipeline, batch) * lay.data)
+    chunk = b * uncached_prompt_tokens / rounds
+    decoding = b if decode_tokens > 0 else 0.0
+    stage = stage_seconds(r, decoding, chunk, prompt_tokens + decode_tokens / 2.0,
+                          prompt_tokens - uncached_prompt_tokens / 2.0, lay.data)
+    # Each attention group's scheduler handles its batch / data sequences once per round, overlapped
+    # with the accelerators' work: the round lasts the longer of the two.
+    return pipeline_round(r, stage, decoding + chunk, d.HOST_SECONDS_PER_SEQUENCE * batch / lay.data, speed)
+
+
+def prefill_alone(r: Replica, prompt_tokens: float, uncached_prompt_tokens: float, speed: float = 1.0) -> StepTime:
+    """One prompt's uncached tokens through every stage, on one attention group (its time to first token
+    before the first decode round)."""
+    alone = stage_seconds(r, 0.0, uncached_prompt_tokens, 0.0, prompt_tokens - uncached_prompt_tokens / 2.0, 1)
+    return pipeline_round(r, alone, uncached_prompt_tokens, speed=speed)
+
+
 def serving_point(
     r: Replica, batch: int, prompt_tokens: float, uncached_prompt_tokens: float, decode_tokens: float,
     speculative_speedup: float = 1.0, speed: float = 1.0,
 ) -> ServingPoint:
-    """Throughput and latency with `batch` sequences in flight.
-
-    A request needs D / speculative_speedup decode rounds; to keep the batch full each round also
-    prefills the prompts of the requests that replace finished ones (chunked prefill): per attention
-    group and micro-batch, b x uncached / rounds prompt tokens beside b decode tokens. `speed` divides
-    every step time (the calibrated central model is 1).
-    """
+    """Throughput and latency with `batch` sequences in flight (steady state of continuous batching)."""
     lay = r.layout
     rounds = decode_tokens / speculative_speedup if decode_tokens > 0 else 1.0
-    micro = min(lay.pipeline, batch)
-    b = batch / (micro * lay.data)
+    step = decode_round(r, batch, prompt_tokens, uncached_prompt_tokens, decode_tokens, speculative_speedup, speed)
+    prefill = prefill_alone(r, prompt_tokens, uncached_prompt_tokens, speed)
+    requests_per_s = batch / (rounds * step.total)
+    # Attribute each round's time to prompts and to generation by their standalone step times.
+    b = batch / (min(lay.pipeline, batch) * lay.data)
     chunk = b * uncached_prompt_tokens / rounds
     decoding = b if decode_tokens > 0 else 0.0
-    context = prompt_tokens + decode_tokens / 2.0
-    prefill_context = prompt_tokens - uncached_prompt_tokens / 2.0
-    stage = stage_step(r, decoding, chunk, context, prefill_context, lay.data)
-    # Each attention group's scheduler handles its batch / data sequences once per round, overlapped
-    # with the accelerators' work: the round lasts the longer of the two.
-    host = d.HOST_SECONDS_PER_SEQUENCE * batch / lay.data
-    step = pipeline_round(r, stage, decoding + chunk).waiting_for_host(host).scaled(1.0 / speed)
-    requests_per_s = batch / (rounds * step.total)
-    alone = stage_step(r, 0.0, uncached_prompt_tokens, 0.0, prefill_context, 1)
-    prefill = pipeline_round(r, alone, uncached_prompt_tokens).scaled(1.0 / speed)
-    # Attribute each round's time to prompts and to generation by their standalone step times.
-    prompt_part = stage_step(r, 0.0, chunk, 0.0, prefill_context, lay.data).total if chunk > 0 else 0.0
-    decode_part = stage_step(r, decoding, 0.0, context, 0.0, lay.data).total if decoding > 0 else 0.0
+    prompt_part = stage_step(r, 0.0, chunk, 0.0, prompt_tokens - uncached_prompt_tokens / 2.0,
+                             lay.data).total if chunk > 0 else 0.0
+    decode_part = stage_step(r, decoding, 0.0, prompt_tokens + decode_tokens / 2.0, 0.0,
+                             lay.data).total if decoding > 0 else 0.0
     share = prompt_part / (prompt_part + decode_part) if prompt_part + decode_part > 0 else 0.0
     tpot = step.total / speculative_speedup
     return ServingPoint(
