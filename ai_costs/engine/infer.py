@@ -288,7 +288,7 @@ def _choose_layout(
     fewest = dep.fewest_gpus(context)
     if s.parallelism is not None:
         wanted = parse_layout(s.parallelism)
-        return _given_layout(dep, wanted, q, fewest, warnings), fewest
+        return _given_layout(dep, wanted, q, warnings), fewest
     if s.gpus is not None:
         pool = dep.fitting(s.gpus, context)
         if not pool:
@@ -310,14 +310,14 @@ def _choose_layout(
     return choice, fewest
 
 
-def _given_layout(
-    dep: lay.Deployment, wanted: Layout, q: lay.Request, fewest: int | None, warnings: list[str]
-) -> lay.Choice:
+def _given_layout(dep: lay.Deployment, wanted: Layout, q: lay.Request, warnings: list[str]) -> lay.Choice:
     """A pinned layout: exit 2 naming the broken constraint and the nearest layout that works."""
     broken = lay.problems(dep.model, wanted)
+    code = "bad_layout"
     if not broken:
         r = dep.replica(wanted)
         if not sv.fits(r, q.context):
+            code = "does_not_fit"
             broken = [f"it does not fit in memory: {r.weight_bytes_per_gpu / 1e9:,.1f} GB of weights per "
                       f"accelerator of {r.usable_bytes / 1e9:,.1f} GB usable leave no room for one "
                       f"{q.context:,.0f}-token KV cache"]
@@ -326,7 +326,7 @@ def _given_layout(
         hint = (f"; the nearest layout that works: --parallelism {near.label} ({near.gpus} x {dep.accel.id})"
                 if near else f"; no layout of up to {lay.SEARCH_GPUS[-1]} x {dep.accel.id} fits")
         raise InvalidInput(f"--parallelism {wanted.label} on {dep.accel.id} for {dep.model.id}: "
-                           + "; ".join(broken) + hint, code="does_not_fit" if near or fewest is None else "bad_layout")
+                           + "; ".join(broken) + hint, code=code)
     if wanted.tensor > dep.domain:
         warnings.append(
             f"tp={wanted.tensor} spans {math.ceil(wanted.tensor / dep.domain)} scale-up domains of {dep.domain} x "

@@ -221,16 +221,25 @@ def auto_batch(r: sv.Replica, q: Request, limit: int) -> int:
                                                  r.layout)))
 
 
-def missed(q: Request, p: sv.ServingPoint, where: str, fixed: bool) -> InvalidInput:
+class MissedTarget(InvalidInput):
+    """A latency target a replica cannot meet; `excess` (value / target) ranks the closest miss."""
+
+    def __init__(self, message: str, excess: float) -> None:
+        super().__init__(message, code="latency_target")
+        self.excess = excess
+
+
+def missed(q: Request, p: sv.ServingPoint, where: str, fixed: bool) -> MissedTarget:
     if q.max_tpot is not None and p.tpot_seconds > q.max_tpot:
-        target, value, what = f"--max-tpot {q.max_tpot:g}", p.tpot_seconds, "time per output token"
+        target, value, what, limit = f"--max-tpot {q.max_tpot:g}", p.tpot_seconds, "time per output token", q.max_tpot
     else:
-        target, value, what = f"--max-ttft {q.max_ttft:g}", p.ttft_seconds, "time to first token"
+        assert q.max_ttft is not None
+        target, value, what, limit = f"--max-ttft {q.max_ttft:g}", p.ttft_seconds, "time to first token", q.max_ttft
     if fixed:
-        return InvalidInput(f"{target} s cannot be met at --batch-size {p.batch}: the {what} there is "
-                            f"{value:.4g} s on {where} (a smaller batch or 'auto' may meet it)", code="latency_target")
-    return InvalidInput(f"{target} s cannot be met: the best achievable {what} on {where} is {value:.4g} s "
-                        "(batch 1)", code="latency_target")
+        return MissedTarget(f"{target} s cannot be met at --batch-size {p.batch}: the {what} there is "
+                            f"{value:.4g} s on {where} (a smaller batch or 'auto' may meet it)", value / limit)
+    return MissedTarget(f"{target} s cannot be met: the best achievable {what} on {where} is {value:.4g} s "
+                        "(batch 1)", value / limit)
 
 
 @dataclass(frozen=True)
@@ -259,21 +268,25 @@ def best(replicas: list[sv.Replica], q: Request, score: Score) -> Choice:
     bounds.sort(key=lambda item: item[0])
     found: Choice | None = None
     found_score: tuple[float, ...] = ()
-    first_error: InvalidInput | None = None
+    closest: InvalidInput | None = None  # the layout that misses a target by the least, else the first error
     for bound, r in bounds:
         if found is not None and bound >= found_score:
             break
         try:
             p, limit = choose_batch(r, q)
+        except MissedTarget as exc:
+            if not isinstance(closest, MissedTarget) or exc.excess < closest.excess:
+                closest = exc
+            continue
         except InvalidInput as exc:
-            first_error = first_error or exc
+            closest = closest or exc
             continue
         s = score(p.requests_per_second, r.gpus)
         if found is None or s < found_score:
             found, found_score = Choice(r, p, limit, len(bounds)), s
     if found is None:
-        assert first_error is not None
-        raise first_error
+        assert closest is not None
+        raise closest
     return found
 
 

@@ -9,17 +9,13 @@ that makes the model worse fails here.
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from ai_costs.engine import defaults as d
+from ai_costs.engine import serving as sv
 
-import calibration as cal  # noqa: E402
-
-from ai_costs.engine import defaults as d  # noqa: E402
-from ai_costs.engine import serving as sv  # noqa: E402
+import calibration as cal
 
 RESULTS = cal.results()
 FIT = [r for r in RESULTS if not r.check]

@@ -15,7 +15,6 @@ from ai_costs.models._schema import validate
 from ai_costs.models.layout import Layout
 from ai_costs.models.scenario import InferScenario
 
-
 CATALOG = load_catalog()
 
 
@@ -130,8 +129,8 @@ def test_capacity_planning_whole_replicas_for_the_peak() -> None:
 def test_speculative_decoding_speeds_up_decode() -> None:
     # With the prompt cached there is no prefill to share the rounds with: at a fixed batch each round
     # costs the same and yields 2 tokens per sequence, so the time per output token halves exactly.
-    kw = dict(model="llama-3.1-8b", gpu="h100-sxm", input_tokens=500, output_tokens=500, cached_fraction=1,
-              batch_size=64)
+    kw: dict[str, Any] = {"model": "llama-3.1-8b", "gpu": "h100-sxm", "input_tokens": 500, "output_tokens": 500,
+                          "cached_fraction": 1, "batch_size": 64}
     base = run(**kw)["summary"]
     fast = run(**kw, speculative_speedup=2)["summary"]
     assert fast["tpot_seconds"] == pytest.approx(base["tpot_seconds"] / 2)

@@ -221,8 +221,8 @@ def test_json_reports_the_layout_and_the_time_split() -> None:
 
 
 def test_serving_efficiency_factor_divides_every_step_time() -> None:
-    base = dict(model="llama-3.1-70b", gpu="h100-sxm", precision="fp8", parallelism="tp=4", batch_size=64,
-                input_tokens=1000, output_tokens=1000)
+    base = {"model": "llama-3.1-70b", "gpu": "h100-sxm", "precision": "fp8", "parallelism": "tp=4", "batch_size": 64,
+            "input_tokens": 1000, "output_tokens": 1000}
     one = estimate_inference(validate(InferScenario, base, origin="t"), CATALOG)
     half = estimate_inference(validate(InferScenario, base, origin="t"), CATALOG, factors={"serving_efficiency": 0.5})
     assert half.summary["tpot_seconds"] == pytest.approx(2 * one.summary["tpot_seconds"])
@@ -297,3 +297,10 @@ def test_throughput_scales_with_the_speed_factor(io: tuple[int, int], batch: int
     one = sv.serving_point(r, batch, io[0], io[0], io[1])
     scaled = sv.serving_point(r, batch, io[0], io[0], io[1], speed=factor)
     assert scaled.output_tokens_per_second == pytest.approx(one.output_tokens_per_second * factor)
+
+
+def test_an_impossible_target_names_the_layout_that_comes_closest() -> None:
+    # 2 x H100: tensor parallel halves each token's weight reads, a pipeline does not, so tp=2 is closest
+    with pytest.raises(InvalidInput, match=r"best achievable time per output token on 2 x h100-sxm \(tp=2\)"):
+        run(model="llama-3.1-70b", gpu="h100-sxm", gpus=2, precision="fp8", input_tokens=1000, output_tokens=100,
+            max_tpot=0.005)
