@@ -121,13 +121,15 @@ class Deployment:
         self.precision, self.kv_precision = precision, kv_precision
         self.scale_out = scale_out_gb_per_s
         sv.matmul_peak(accel, precision)  # unsupported precision: fail before any search
-        self.domain = sv.fabric(accel, scale_out_gb_per_s).domain
+        self.fabric = sv.fabric(accel, scale_out_gb_per_s)
+        self.domain = self.fabric.domain
         self._replicas: dict[Layout, sv.Replica] = {}
 
     def replica(self, layout: Layout) -> sv.Replica:
         r = self._replicas.get(layout)
         if r is None:
-            r = sv.make_replica(self.model, self.accel, layout, self.precision, self.kv_precision, self.scale_out)
+            r = sv.make_replica(self.model, self.accel, layout, self.precision, self.kv_precision, self.scale_out,
+                                self.fabric)
             self._replicas[layout] = r
         return r
 
@@ -162,8 +164,8 @@ class Probe:
 
     def round(self, batch: int) -> float:
         q = self.q
-        return sv.decode_round(self.r, batch, q.prompt_tokens, q.uncached_tokens, q.decode_tokens,
-                               q.speculative_speedup, q.speed).total
+        return sv.round_seconds(self.r, batch, q.prompt_tokens, q.uncached_tokens, q.decode_tokens,
+                                q.speculative_speedup, q.speed)
 
     def requests_per_second(self, batch: int) -> float:
         return batch / (self.rounds * self.round(batch))
@@ -194,7 +196,15 @@ def largest_meeting(probe: Probe, lo: int, hi: int) -> int:
 
 def choose_batch(r: sv.Replica, q: Request) -> tuple[sv.ServingPoint, int]:
     """The largest batch that fits the KV cache and meets the latency targets (both grow with batch),
-    or the fixed batch; raises InvalidInput naming the target or the memory limit it breaks."""
+    or the fixed batch, with the memory limit; raises InvalidInput naming the target or the memory
+    limit it breaks."""
+    batch, limit = batch_for(Probe(r, q))
+    return point(r, q, batch), limit
+
+
+def batch_for(probe: Probe) -> tuple[int, int]:
+    """choose_batch's batch and memory limit, from a probe (no full serving point is built)."""
+    r, q = probe.r, probe.q
     limit = max(1, sv.max_batch(r, q.average_context))
     where = f"{r.gpus} x {r.accel.id} ({r.layout.label})"
     if q.batch is not None:
@@ -202,17 +212,15 @@ def choose_batch(r: sv.Replica, q: Request) -> tuple[sv.ServingPoint, int]:
             raise InvalidInput(
                 f"--batch-size {q.batch} does not fit: the KV cache of {where} holds at most {limit} sequences "
                 f"of {q.average_context:,.0f} tokens on average", code="does_not_fit")
-        chosen = point(r, q, q.batch)
-        if not q.meets(chosen):
-            raise missed(q, chosen, where, fixed=True)
-        return chosen, limit
+        if probe.round(q.batch) > probe.max_round:
+            raise missed(q, point(r, q, q.batch), where, fixed=True)
+        return q.batch, limit
     top = auto_batch(r, q, limit)
-    probe = Probe(r, q)
     if probe.round(top) <= probe.max_round:
-        return point(r, q, top), limit
+        return top, limit
     if probe.round(1) > probe.max_round:
         raise missed(q, point(r, q, 1), where, fixed=False)
-    return point(r, q, largest_meeting(probe, 1, top)), limit
+    return largest_meeting(probe, 1, top), limit
 
 
 def auto_batch(r: sv.Replica, q: Request, limit: int) -> int:
@@ -262,18 +270,19 @@ def best(replicas: list[sv.Replica], q: Request, score: Score) -> Choice:
     bisection for latency targets runs only while a bound can still beat the best found."""
     bounds = []
     for r in replicas:
+        probe = Probe(r, q)
         limit = max(1, sv.max_batch(r, q.average_context))
         batch = q.batch if q.batch is not None and q.batch <= limit else auto_batch(r, q, limit)
-        bounds.append((score(Probe(r, q).requests_per_second(batch), r.gpus), r))
+        bounds.append((score(probe.requests_per_second(batch), r.gpus), probe))
     bounds.sort(key=lambda item: item[0])
-    found: Choice | None = None
+    found: tuple[Probe, int, int] | None = None
     found_score: tuple[float, ...] = ()
     closest: InvalidInput | None = None  # the layout that misses a target by the least, else the first error
-    for bound, r in bounds:
+    for bound, probe in bounds:
         if found is not None and bound >= found_score:
             break
         try:
-            p, limit = choose_batch(r, q)
+            batch, limit = batch_for(probe)
         except MissedTarget as exc:
             if not isinstance(closest, MissedTarget) or exc.excess < closest.excess:
                 closest = exc
@@ -281,13 +290,14 @@ def best(replicas: list[sv.Replica], q: Request, score: Score) -> Choice:
         except InvalidInput as exc:
             closest = closest or exc
             continue
-        s = score(p.requests_per_second, r.gpus)
+        s = score(probe.requests_per_second(batch), probe.r.gpus)
         if found is None or s < found_score:
-            found, found_score = Choice(r, p, limit, len(bounds)), s
+            found, found_score = (probe, batch, limit), s
     if found is None:
         assert closest is not None
         raise closest
-    return found
+    probe, batch, limit = found
+    return Choice(probe.r, point(probe.r, q, batch), limit, len(bounds))
 
 
 # --- nearest working layout -----------------------------------------------------------------------

@@ -190,6 +190,22 @@ def send(f: Fabric, crosses_domain: bool, bytes_per_token: float) -> Link:
 # --- one replica ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Rates:
+    """Seconds per unit of work on one accelerator of a replica: per step (reads of resident weights), per
+    token row (GEMMs), per token x attended token (attention), per token (communication)."""
+
+    dense_read: float
+    dense_row: float
+    kv_read: float
+    decode_attention: float
+    prefill_attention: float
+    expert_read: float
+    expert_row: float
+    comm_fixed: float
+    comm_token: float
+
+
+@dataclass(frozen=True)
 class Replica:
     """The hardware, model and layout of one serving replica, with per-accelerator constants of a
     pipeline stage precomputed (memory in bytes, FLOPs, bytes/s, seconds)."""
@@ -223,6 +239,24 @@ class Replica:
     @property
     def gpus(self) -> int:
         return self.layout.gpus
+
+    @functools.cached_property
+    def rates(self) -> Rates:
+        """Seconds per unit of work of each kernel on this replica (section 3.5 of the methodology)."""
+        gemm = d.GEMM_EFFICIENCY * self.peak_flops
+        attention = d.GEMM_EFFICIENCY * self.attention_flops
+        expert_bandwidth = self.bandwidth * d.EXPERT_EFFICIENCY
+        return Rates(
+            dense_read=self.dense_bytes / self.bandwidth,
+            dense_row=self.dense_flops_per_token / gemm,
+            kv_read=self.kv_bytes_per_token / (self.bandwidth * d.KV_READ_EFFICIENCY),
+            decode_attention=self.decode_attention_flops_per_context / attention,
+            prefill_attention=self.prefill_attention_flops_per_context / attention,
+            expert_read=self.expert_bytes / expert_bandwidth,
+            expert_row=self.expert_row_flops / (gemm * d.EXPERT_EFFICIENCY),
+            comm_fixed=self.layer_comm.fixed * (1.0 - d.COMM_OVERLAP),
+            comm_token=self.layer_comm.per_token * (1.0 - d.COMM_OVERLAP),
+        )
 
     @property
     def weight_bytes(self) -> float:
@@ -276,16 +310,17 @@ def matmul_peak(accel: Accelerator, precision: str) -> float:
 
 def make_replica(
     model: ModelSpec, accel: Accelerator, layout: Layout, precision: str, kv_precision: str,
-    scale_out_gb_per_s: float | None = None,
+    scale_out_gb_per_s: float | None = None, links: Fabric | None = None,
 ) -> Replica:
-    """Per-accelerator constants of a stage (memory, FLOPs, collectives) for this layout."""
+    """Per-accelerator constants of a stage (memory, FLOPs, collectives) for this layout (`links`: the
+    accelerator's fabric when already resolved)."""
     s = shape(model)
     lay = layout
     tp, pp, dp, ep, g = lay.tensor, lay.pipeline, lay.data, lay.expert, lay.stage_gpus
     wb = BYTES_PER_ELEMENT[precision]
     peak = matmul_peak(accel, precision)
     attention = _peak(accel, "bf16") or peak
-    f = fabric(accel, scale_out_gb_per_s)
+    f = links or fabric(accel, scale_out_gb_per_s)
     layers = model.layers / pp
     # KV: GQA heads split over tp (replicated when tp > kv_heads); an MLA latent is needed whole by
     # every head, so each tensor-parallel rank caches all of it.
@@ -388,13 +423,6 @@ class StepTime:
                 "total_seconds": self.total}
 
 
-def gemm_seconds(flops_per_row: float, rows: float, r: Replica) -> float:
-    """A matmul of `rows` token rows: GEMM kernels waste about GEMM_ROW_OVERHEAD rows of work (tile and
-    wave quantization, prologue and epilogue), so `rows` cost as much as rows + overhead at the asymptotic
-    efficiency: efficiency(rows) = GEMM_EFFICIENCY x rows / (rows + GEMM_ROW_OVERHEAD)."""
-    return flops_per_row * (rows + d.GEMM_ROW_OVERHEAD) / (d.GEMM_EFFICIENCY * r.peak_flops)
-
-
 def expert_imbalance(experts: float, ep: int) -> float:
     """Load of the busiest expert-parallel rank over the mean. Experts differ in popularity (coefficient
     of variation EXPERT_POPULARITY_CV); a rank holding E / ep of them carries a load whose variation is
@@ -416,16 +444,18 @@ def stage_seconds(
     share the stage's experts). Each kernel takes the longer of its memory reads and its arithmetic.
     """
     tokens = decode + prefill
-    shape = r.shape
-    # dense matmuls: every weight is read once per step, all the group's tokens are one GEMM's rows
-    read, arith = r.dense_bytes / r.bandwidth, gemm_seconds(r.dense_flops_per_token, tokens, r)
+    shape, k = r.shape, r.rates
+    # dense matmuls: every weight is read once per step, all the group's tokens are one GEMM's rows. GEMM
+    # kernels waste about GEMM_ROW_OVERHEAD rows of work (tile and wave quantization, prologue and
+    # epilogue): m rows cost as much as m + overhead at the asymptotic efficiency, i.e. efficiency(m) =
+    # GEMM_EFFICIENCY x m / (m + GEMM_ROW_OVERHEAD)
+    read, arith = k.dense_read, k.dense_row * (tokens + d.GEMM_ROW_OVERHEAD)
     compute, memory = (arith, 0.0) if arith > read else (0.0, read)
     # attention: decode reads each sequence's KV cache; prefill computes causal scores
     attended = attended_tokens(shape, decode_context)
-    read = decode * r.kv_bytes_per_token * attended / (r.bandwidth * d.KV_READ_EFFICIENCY)
-    arith = (decode * attended * r.decode_attention_flops_per_context
-             + prefill * attended_tokens(shape, prefill_context) * r.prefill_attention_flops_per_context
-             ) / (d.GEMM_EFFICIENCY * r.attention_flops)
+    read = decode * attended * k.kv_read
+    arith = (decode * attended * k.decode_attention
+             + prefill * attended_tokens(shape, prefill_context) * k.prefill_attention)
     if arith > read:
         compute += arith
     else:
@@ -435,14 +465,13 @@ def stage_seconds(
         touched = -math.expm1(routed * shape.route_miss_log)  # share of experts some token routes to
         # grouped GEMM: one GEMM per local expert a token routes to, rows = tokens routed to it; routing,
         # permutation and the many small GEMMs reach EXPERT_EFFICIENCY of a dense GEMM's speed
-        read = r.expert_bytes * touched / (r.bandwidth * d.EXPERT_EFFICIENCY)
-        arith = r.expert_row_flops * (routed * r.expert_load + r.local_experts * touched * d.GEMM_ROW_OVERHEAD) / (
-            d.GEMM_EFFICIENCY * d.EXPERT_EFFICIENCY * r.peak_flops)
+        read = k.expert_read * touched
+        arith = k.expert_row * (routed * r.expert_load + r.local_experts * touched * d.GEMM_ROW_OVERHEAD)
         if arith > read:
             compute += arith
         else:
             memory += read
-    return compute, memory, r.layer_comm.seconds(tokens) * (1.0 - d.COMM_OVERLAP)
+    return compute, memory, (k.comm_fixed + k.comm_token * tokens) if tokens > 0 else 0.0
 
 
 def stage_step(
@@ -496,6 +525,22 @@ def decode_round(
     # Each attention group's scheduler handles its batch / data sequences once per round, overlapped
     # with the accelerators' work: the round lasts the longer of the two.
     return pipeline_round(r, stage, decoding + chunk, d.HOST_SECONDS_PER_SEQUENCE * batch / lay.data, speed)
+
+
+def round_seconds(
+    r: Replica, batch: int, prompt_tokens: float, uncached_prompt_tokens: float, decode_tokens: float,
+    speculative_speedup: float = 1.0, speed: float = 1.0,
+) -> float:
+    """decode_round(...).total without building the split (the batch search's inner loop)."""
+    lay = r.layout
+    rounds = decode_tokens / speculative_speedup if decode_tokens > 0 else 1.0
+    b = batch / (min(lay.pipeline, batch) * lay.data)
+    chunk = b * uncached_prompt_tokens / rounds
+    decoding = b if decode_tokens > 0 else 0.0
+    compute, memory, comm = stage_seconds(r, decoding, chunk, prompt_tokens + decode_tokens / 2.0,
+                                          prompt_tokens - uncached_prompt_tokens / 2.0, lay.data)
+    gpu = (compute + memory + comm + r.stage_send.seconds(decoding + chunk)) * lay.pipeline
+    return max(gpu, d.HOST_SECONDS_PER_SEQUENCE * batch / lay.data) / speed
 
 
 def prefill_alone(r: Replica, prompt_tokens: float, uncached_prompt_tokens: float, speed: float = 1.0) -> StepTime:
