@@ -122,6 +122,8 @@ class Deployment:
         self.scale_out = scale_out_gb_per_s
         sv.matmul_peak(accel, precision)  # unsupported precision: fail before any search
         self.fabric = sv.fabric(accel, scale_out_gb_per_s)
+        self.weight_bytes = model.total_params * sv.BYTES_PER_ELEMENT[precision]
+        self.usable_bytes = sv.usable_bytes(accel)
         self.domain = self.fabric.domain
         self._replicas: dict[Layout, sv.Replica] = {}
 
@@ -133,8 +135,19 @@ class Deployment:
             self._replicas[layout] = r
         return r
 
-    def fitting(self, gpus: int, context: float) -> list[sv.Replica]:
-        return [r for r in map(self.replica, candidates(self.model, gpus, self.domain)) if sv.fits(r, context)]
+    def fitting(self, gpus: int, context: float, every: bool = False) -> list[sv.Replica]:
+        """Valid layouts of `gpus` accelerators that fit; unless `every`, per tensor degree only those with
+        the fewest pipeline stages (stages cost every token a trip through each; they are added where
+        memory needs them), which keeps the search small for MoE models' many data x pipeline splits."""
+        if self.weight_bytes > gpus * self.usable_bytes:
+            return []  # the weights alone exceed the replica's memory in any layout
+        fit = [r for r in map(self.replica, candidates(self.model, gpus, self.domain)) if sv.fits(r, context)]
+        if every:
+            return fit
+        fewest: dict[int, int] = {}
+        for r in fit:
+            fewest[r.layout.tensor] = min(fewest.get(r.layout.tensor, r.layout.pipeline), r.layout.pipeline)
+        return [r for r in fit if r.layout.pipeline == fewest[r.layout.tensor]]
 
     def fewest_gpus(self, context: float) -> int | None:
         """Smallest searched replica size with a valid layout that fits one full-length sequence."""
@@ -311,7 +324,7 @@ def nearest(dep: Deployment, wanted: Layout, context: float) -> Layout | None:
     """The valid layout that fits, closest to `wanted` (same accelerator count first, then more), with
     tensor parallelism inside the scale-up domain."""
     for n in [wanted.gpus] + [n for n in SEARCH_GPUS if n > wanted.gpus]:
-        pool = [r.layout for r in dep.fitting(n, context)]
+        pool = [r.layout for r in dep.fitting(n, context, every=True)]
         if pool:
             return min(pool, key=lambda lay: (distance(lay, wanted), lay))
     return None

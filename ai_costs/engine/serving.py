@@ -364,10 +364,15 @@ def make_replica(
         kv_bytes_per_token=kv_token,
         decode_attention_flops_per_context=4.0 * layers * heads * s.decode_attention_dim,
         prefill_attention_flops_per_context=4.0 * layers * heads * model.head_dim,
-        usable_bytes=accel.memory_gb * GB * d.SERVING_MEMORY_FRACTION,
+        usable_bytes=usable_bytes(accel),
         layer_comm=comm,
         stage_send=send(f, crosses, act / tp) if pp > 1 else NO_LINK,
     )
+
+
+def usable_bytes(accel: Accelerator) -> float:
+    """Memory of one accelerator that weights and the KV cache may take."""
+    return accel.memory_gb * GB * d.SERVING_MEMORY_FRACTION
 
 
 def fits(replica: Replica, context_tokens: float) -> bool:
