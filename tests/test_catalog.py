@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,8 +152,6 @@ def test_no_duplicate_offer_keys(catalog) -> None:  # type: ignore[no-untyped-de
 def test_flagship_prices_are_fresh_and_old_ones_still_flagged() -> None:
     # README examples run on H100 rentals: at a fixed date (2026-12-03), an H100 on-demand offer younger than
     # 18 months must exist, while the 2023 AWS p5 launch price keeps its stale flag.
-    import datetime as dt
-
     from ai_costs.models.catalog import is_stale
 
     catalog = load_catalog()
@@ -163,6 +163,47 @@ def test_flagship_prices_are_fresh_and_old_ones_still_flagged() -> None:
     # MI300X and GB200 were unpriced before issue 12.
     for acc in ("mi300x", "gb200"):
         assert any(not is_stale(o.as_of, today) for o in catalog.offers_for(acc)), acc
+
+
+FLAGSHIPS = (("train", "llama-3.1-405b"), ("infer", "llama-3.1-70b-self-hosted"))
+
+
+def _flagship(kind: str, preset: str, today: dt.date, **overrides: Any) -> dict[str, Any]:
+    """A bundled preset estimated as `ai-costs <kind> <preset>` would, but at a fixed date."""
+    from ai_costs.cli._scenarios import load
+    from ai_costs.engine.infer import estimate_inference
+    from ai_costs.engine.train import estimate_training
+
+    scenario = load(kind, preset, overrides, ())
+    if kind == "train":
+        return estimate_training(scenario, load_catalog(), today=today).to_dict()
+    return estimate_inference(scenario, load_catalog(), today=today).to_dict()
+
+
+@pytest.mark.parametrize(("kind", "preset"), FLAGSHIPS)
+def test_flagship_stale_warning_iff_a_used_figure_is_over_18_months_old(kind: str, preset: str) -> None:
+    # Fixed dates, never the wall clock. An as_of reads as the end of its period; stale after 548 days.
+    # On 2026-12-03:  grid_gco2_per_kwh "2023"  -> 2023-12-28, 1071 days: stale (no 2024/2025 US figure found)
+    #                 pue "2025-02"             -> 2025-02-28,  643 days: stale (no newer AI-data-centre PUE)
+    #                 nebius h100 "2025"        -> 2025-12-28,  340 days: fresh
+    # On 2025-06-01 the grid figure is 521 days old and the others younger: no warning at all.
+    late = _flagship(kind, preset, dt.date(2026, 12, 3))
+    stale = {s["id"]: s["as_of"] for s in late["sources"] if s["stale"]}
+    assert stale == {"grid_gco2_per_kwh": "2023", "pue": "2025-02"}
+    assert not any(s["stale"] for s in late["sources"] if s["kind"] == "cloud_price")
+    warned = [w for w in late["warnings"] if "over 18 months old" in w]
+    assert len(warned) == 1 and "grid_gco2_per_kwh (2023)" in warned[0] and "pue (2025-02)" in warned[0]
+
+    early = _flagship(kind, preset, dt.date(2025, 6, 1))
+    assert not any(s["stale"] for s in early["sources"])
+    assert not any("over 18 months old" in w for w in early["warnings"])
+
+
+def test_owned_flagship_electricity_price_is_fresh_at_a_fixed_date() -> None:
+    # usd_per_kwh "2025-12" (EIA 2025 US industrial average) -> 2025-12-28, 340 days before 2026-12-03: fresh.
+    report = _flagship("train", "llama-3.1-405b", dt.date(2026, 12, 3), pricing="owned")
+    kwh = next(s for s in report["sources"] if s["id"] == "usd_per_kwh")
+    assert kwh["as_of"] == "2025-12" and not kwh["stale"]
 
 
 # --- model shapes (issue 12) -----------------------------------------------------------------------

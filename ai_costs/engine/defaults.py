@@ -1,7 +1,7 @@
 """Engine defaults. Each value's reason and source is in docs/methodology.md.
 
-The MFU defaults are calibrated on shared/reference/calibration_training.csv (see
-docs/validation.md for estimate vs reported on every run).
+The training utilization is fitted on published runs (tests/data/calibration_training.csv; estimate
+vs reported on every run in docs/validation.md).
 """
 
 from __future__ import annotations
@@ -9,20 +9,18 @@ from __future__ import annotations
 DEFAULT_GPU = "h100-sxm"  # the current workhorse for training and serving, with sourced rental prices
 DEFAULT_TRAIN_PRECISION = "bf16"
 
-# Model FLOPs utilization of a dense model trained in BF16/FP16, measured against the dense peak and
-# the wall-clock GPU-hours a run reports (so it absorbs restarts and stragglers). Implied by the
-# calibration runs with 6 x params x tokens: BLOOM-176B 0.318, Llama-3.1-405B 0.345, MPT-7B 0.357; with
-# the attention term counted from the architecture: 0.322, 0.374, 0.371. Range over both: 0.32-0.37.
-DENSE_MFU = 0.36
-DENSE_MFU_RANGE = (0.32, 0.37)
-# FP8/FP4 peaks are 2x/4x BF16, but end-to-end speed-ups of FP8 training are ~1.3-1.4x (attention,
-# norms, communication stay in higher precision), so utilization of the FP8 peak is ~0.7 of BF16's.
-LOW_PRECISION_MFU_FACTOR = {"fp8": 0.7, "fp4": 0.7 * 0.5}
-# Mixture-of-experts: all-to-all token routing and smaller expert GEMMs. Fitted on DeepSeek-V3 (FP8,
-# 2,048 H800, 2.664M pre-training GPU-hours), which needs 0.69 counting 6 x active params x tokens and
-# 0.76 with attention: 0.72 sits between (estimates -4.6% and +6.0%).
-MOE_MFU_FACTOR = 0.72
-
+# Training utilization (engine/utilization.py; docs/methodology.md section 3). Fitted by
+# scripts/fit_training_utilization.py on the fit set of tests/data/calibration_training.csv (published
+# pre-training runs, each with its source), scored on its check set in docs/validation.md.
+# u = 6 x active params x tokens / (reported GPU-hours x 3,600 x dense peak at the run's precision).
+TRAIN_UTIL_INTENSITY_RANGE = (312 / 2.039, 989.4 / 3.35)  # FLOP/byte: A100 80GB (153) .. H100/H800 (295)
+TRAIN_UTIL_SIZE_REF = 1e10  # active params where the size term is zero
+TRAIN_UTIL_SIZE_RANGE = (1.0118e9, 5.4035e11)  # active params of the published runs: Pythia 1B .. PaLM 540B
+TRAIN_UTIL_COEF = {"base": -0.989, "intensity": -0.616, "intensity_x_size": 0.155, "moe": -0.280, "fp8": -0.213}
+TRAIN_UTIL_LOG_SIGMA = 0.27
+TRAIN_UTIL_CALIBRATED_ACCELERATORS = frozenset({"a100-40gb", "a100-80gb", "h100-sxm", "h800", "v100", "tpu-v4"})
+TRAIN_UTIL_EXTRA_LOG_SIGMA = {"accelerator": 0.2, "fp4": 0.21, "size": 0.15}
+FP4_OVER_FP8_UTILIZATION = 0.5
 CHINCHILLA_TOKENS_PER_PARAM = 20.0  # Hoffmann et al. 2022, compute-optimal tokens per parameter
 
 # Memory fit (training)
@@ -39,7 +37,7 @@ MAX_TENSOR_PARALLEL = 8  # one NVLink/scale-up domain
 DEFAULT_LIFETIME_YEARS = 5.0
 
 # Inference (self-hosted): docs/explanation/methodology-inference.md gives each formula, the reason and
-# source of every value below, and how the fitted ones were fitted (tests/calibration.py, docs/validation.md).
+# source of every value below, and how the fitted ones were fitted (scripts/calibrate_serving.py, docs/validation.md).
 DEFAULT_INFER_PRECISION = "bf16"
 GEMM_EFFICIENCY = 0.79  # fitted: share of the matmul peak a GEMM with many rows reaches
 GEMM_ROW_OVERHEAD = 112.0  # fitted: rows of work a GEMM wastes (tiles, waves): efficiency halves at this many rows
@@ -62,10 +60,11 @@ DEFAULT_INTERCONNECT_GB_PER_S = 64.0  # PCIe Gen4 x16, both directions: the slow
 DEFAULT_INTERCONNECT_LATENCY_US = 2.5  # NCCL's per-step ring latency over PCIe (its slowest intra-node link)
 DEFAULT_SCALE_OUT_GB_PER_S = 12.5  # 100 Gb/s per accelerator, one direction
 DEFAULT_SCALE_OUT_LATENCY_US = 4.0  # NCCL's per-step ring latency over the network
-# Root-mean-square of log(estimated / published throughput) over the calibration runs of each class,
-# fit and check sets together (docs/validation.md; tests/calibration.py recomputes them), never below the
-# dense single-node value (the PCIe class has only 18 runs and comes out lower).
-SPEED_LOG_SIGMA = {"dense-single-node": 0.126, "pcie": 0.126, "multi-node": 0.248, "moe": 0.361}
+# Calibrated spread of log(estimated / published throughput) per case class: the 90th percentile of its
+# absolute value over the fit and check runs, / 1.645, so p5-p95 = exp(+-1.645 sigma) holds 90% of them
+# (docs/validation.md; scripts/calibrate_serving.py recomputes them); never below the dense single-node
+# value (the PCIe class has only 18 runs and comes out at 0.049).
+SPEED_LOG_SIGMA = {"dense-single-node": 0.127, "pcie": 0.127, "multi-node": 0.246, "moe": 0.376}
 DEFAULT_PEAK_TO_AVERAGE = 1.0  # capacity for the average load unless a peak is given
 DEFAULT_UTILIZATION = 1.0  # provision replicas to run at full capacity at the peak
 

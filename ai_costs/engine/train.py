@@ -11,6 +11,7 @@ from ai_costs.engine.common import accelerator_cost
 from ai_costs.engine.flops import attention_training_flops, dense_training_flops
 from ai_costs.engine.memory import training_memory
 from ai_costs.engine.sources import SourceList
+from ai_costs.engine.utilization import Z_P95, is_moe, training_utilization
 from ai_costs.errors import InvalidInput
 from ai_costs.models.catalog import Accelerator, Catalog, ModelSpec
 from ai_costs.models.report import CostLine, Report
@@ -21,12 +22,6 @@ TRAIN_SUMMARY_KEYS = (
     "total_usd", "compute_usd", "energy_usd", "gpu_hours", "wall_clock_days", "gpus",
     "training_flops", "mfu", "kwh", "co2_kg", "min_gpus_to_fit",
 )
-
-
-def default_mfu(precision: str, moe: bool) -> float:
-    """Calibrated MFU: dense BF16 baseline x low-precision factor x MoE factor."""
-    mfu = d.DENSE_MFU * d.LOW_PRECISION_MFU_FACTOR.get(precision, 1.0)
-    return mfu * d.MOE_MFU_FACTOR if moe else mfu
 
 
 def peak_flops(accel: Accelerator, precision: str) -> float:
@@ -65,19 +60,21 @@ def estimate_training(scenario: TrainScenario, catalog: Catalog, *, today: dt.da
     active = scenario.active_params or (
         model.active_params if model and scenario.params is None else params
     )
-    moe = bool(params and active and active < params * 0.95)
+    moe = is_moe(active, params)
     seq_len = scenario.seq_len or (model.train_seq_len if model else None)
     if model is not None and seq_len is None:
         seq_len = min(model.context_length, d.DEFAULT_SEQ_LEN)
         assumptions.append(f"sequence length not published for {model.id}: {seq_len} assumed (--seq-len)")
 
-    mfu = scenario.mfu or default_mfu(precision, moe)
-    mfu_is_default = scenario.mfu is None
-    if mfu_is_default:
-        lo, hi = d.DENSE_MFU_RANGE
+    if scenario.mfu is not None:
+        mfu = scenario.mfu
+    else:
+        util = training_utilization(accel, precision, active_params=active, total_params=params)
+        mfu = util.value
+        spread = math.exp(Z_P95 * util.log_sigma)
         assumptions.append(
-            f"MFU {mfu:.3f}: calibrated default for {'MoE' if moe else 'dense'} {precision} "
-            f"(dense BF16 calibration runs span {lo:.2f}-{hi:.2f}; --mfu to override)"
+            f"MFU {mfu:.3f}: calibrated on published runs ({', '.join(util.drivers)}); such runs span "
+            f"{mfu / spread:.3f}-{mfu * spread:.3f} (p5-p95); --mfu to override"
         )
     achieved = peak * mfu  # useful FLOP/s per accelerator
 

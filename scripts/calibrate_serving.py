@@ -6,8 +6,8 @@ performance-overview table, or when the CRC-32 of its configuration (model, acce
 count, layout) is divisible by 3, so every length of one configuration lands on the same side and the
 CHECK set holds configurations the fit never saw.
 
-    python tests/calibration.py          # errors per case class, fit and check sets
-    python tests/calibration.py --fit    # refit the parameters (a few minutes); prints the values
+    python scripts/calibrate_serving.py          # errors per case class, fit and check sets
+    python scripts/calibrate_serving.py --fit    # refit the parameters (a few minutes); prints the values
 
 docs/validation.md is generated from these functions by tests/test_validation_doc.py.
 """
@@ -24,16 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from ai_costs.catalog import load_catalog
+from ai_costs.engine import defaults as d
+from ai_costs.engine.infer import estimate_inference
+from ai_costs.errors import AiCostsError
+from ai_costs.models._schema import validate
+from ai_costs.models.catalog import Catalog
+from ai_costs.models.scenario import InferScenario
 
-from ai_costs.catalog import load_catalog  # noqa: E402
-from ai_costs.engine import defaults as d  # noqa: E402
-from ai_costs.engine.infer import estimate_inference  # noqa: E402
-from ai_costs.errors import AiCostsError  # noqa: E402
-from ai_costs.models._schema import validate  # noqa: E402
-from ai_costs.models.catalog import Catalog  # noqa: E402
-from ai_costs.models.scenario import InferScenario  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CSV = ROOT / "tests" / "data" / "calibration_inference.csv"
 TABLE_SOURCES = "TensorRT-LLM v"  # the performance-overview tables (offline maximum throughput)
@@ -148,10 +147,18 @@ def by_case(items: Iterable[Result]) -> dict[str, list[Result]]:
     return out
 
 
+Z_P95 = 1.645  # the standard normal's 95th percentile
+
+
 def speed_log_sigma(items: Iterable[Result]) -> dict[str, float]:
-    """RMS of log(estimate / reported) per case class over fit and check sets: engine/defaults.py's
-    SPEED_LOG_SIGMA."""
-    return {case: summarize(rs).rms_log for case, rs in by_case(items).items()}
+    """engine/defaults.py's SPEED_LOG_SIGMA: per case class, the 90th percentile (nearest rank) of
+    |log(estimate / reported)| over fit and check sets, / 1.645, so that a p5-p95 range of
+    exp(+-1.645 sigma) around each estimate holds 90% of the published runs."""
+    out = {}
+    for case, rs in by_case(items).items():
+        logs = sorted(abs(math.log(r.ratio)) for r in rs if r.ratio is not None)
+        out[case] = logs[math.ceil(0.9 * len(logs)) - 1] / Z_P95 if logs else math.nan
+    return out
 
 
 # --- fitting ---------------------------------------------------------------------------------------
