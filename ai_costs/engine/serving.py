@@ -512,19 +512,26 @@ class ServingPoint:
     input_share: float  # share of the replica's time that serves prompts (for the input/output price split)
 
 
+def round_shape(
+    layout: Layout, batch: int, uncached_prompt_tokens: float, decode_tokens: float, speculative_speedup: float
+) -> tuple[float, float, float]:
+    """(rounds per request, decoding sequences, prompt-chunk tokens) of one round, the last two per
+    attention group and micro-batch: a request needs D / speculative_speedup rounds, and to keep the batch
+    full each round also prefills its share of the prompts that replace finished requests (chunked
+    prefill), b x uncached / rounds tokens beside b decode tokens."""
+    rounds = decode_tokens / speculative_speedup if decode_tokens > 0 else 1.0
+    b = batch / (min(layout.pipeline, batch) * layout.data)
+    return rounds, (b if decode_tokens > 0 else 0.0), b * uncached_prompt_tokens / rounds
+
+
 def decode_round(
     r: Replica, batch: int, prompt_tokens: float, uncached_prompt_tokens: float, decode_tokens: float,
     speculative_speedup: float = 1.0, speed: float = 1.0,
 ) -> StepTime:
     """One round with `batch` sequences in flight: every sequence makes one step (speculative: several
-    tokens) and each attention group also prefills its share of the prompts that replace finished
-    requests (chunked prefill): b x uncached / rounds prompt tokens beside b decode tokens per group and
-    micro-batch, where rounds = D / speculative_speedup. `speed` divides every step time."""
+    tokens) beside its share of prompt chunks (round_shape). `speed` divides every step time."""
     lay = r.layout
-    rounds = decode_tokens / speculative_speedup if decode_tokens > 0 else 1.0
-    b = batch / (min(lay.pipeline, batch) * lay.data)
-    chunk = b * uncached_prompt_tokens / rounds
-    decoding = b if decode_tokens > 0 else 0.0
+    _, decoding, chunk = round_shape(lay, batch, uncached_prompt_tokens, decode_tokens, speculative_speedup)
     stage = stage_seconds(r, decoding, chunk, prompt_tokens + decode_tokens / 2.0,
                           prompt_tokens - uncached_prompt_tokens / 2.0, lay.data)
     # Each attention group's scheduler handles its batch / data sequences once per round, overlapped
@@ -538,10 +545,7 @@ def round_seconds(
 ) -> float:
     """decode_round(...).total without building the split (the batch search's inner loop)."""
     lay = r.layout
-    rounds = decode_tokens / speculative_speedup if decode_tokens > 0 else 1.0
-    b = batch / (min(lay.pipeline, batch) * lay.data)
-    chunk = b * uncached_prompt_tokens / rounds
-    decoding = b if decode_tokens > 0 else 0.0
+    _, decoding, chunk = round_shape(lay, batch, uncached_prompt_tokens, decode_tokens, speculative_speedup)
     compute, memory, comm = stage_seconds(r, decoding, chunk, prompt_tokens + decode_tokens / 2.0,
                                           prompt_tokens - uncached_prompt_tokens / 2.0, lay.data)
     gpu = (compute + memory + comm + r.stage_send.seconds(decoding + chunk)) * lay.pipeline
@@ -561,14 +565,11 @@ def serving_point(
 ) -> ServingPoint:
     """Throughput and latency with `batch` sequences in flight (steady state of continuous batching)."""
     lay = r.layout
-    rounds = decode_tokens / speculative_speedup if decode_tokens > 0 else 1.0
+    rounds, decoding, chunk = round_shape(lay, batch, uncached_prompt_tokens, decode_tokens, speculative_speedup)
     step = decode_round(r, batch, prompt_tokens, uncached_prompt_tokens, decode_tokens, speculative_speedup, speed)
     prefill = prefill_alone(r, prompt_tokens, uncached_prompt_tokens, speed)
     requests_per_s = batch / (rounds * step.total)
     # Attribute each round's time to prompts and to generation by their standalone step times.
-    b = batch / (min(lay.pipeline, batch) * lay.data)
-    chunk = b * uncached_prompt_tokens / rounds
-    decoding = b if decode_tokens > 0 else 0.0
     prompt_part = stage_step(r, 0.0, chunk, 0.0, prompt_tokens - uncached_prompt_tokens / 2.0,
                              lay.data).total if chunk > 0 else 0.0
     decode_part = stage_step(r, decoding, 0.0, prompt_tokens + decode_tokens / 2.0, 0.0,
