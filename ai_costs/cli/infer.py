@@ -43,7 +43,7 @@ def infer(
     api: str | None = text("--api", "API model id from `ai-costs catalog apis`.", API, "ID"),
     model: str | None = O.MODEL,
     gpu: str | None = O.GPU,
-    gpus: str | None = num("--gpus", "Accelerators per replica  [default: fewest that fit]", HOST),
+    gpus: str | None = num("--gpus", "Accelerators per replica  [default: the cheapest layout per token]", HOST),
     parallelism: str | None = O.PARALLELISM,
     precision: str | None = text("--precision", "Weights: bf16 | fp16 | fp8 | int8 | int4 | fp4  [default: bf16]",
                                  HOST, "P"),
