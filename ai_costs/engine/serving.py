@@ -308,6 +308,25 @@ def matmul_peak(accel: Accelerator, precision: str) -> float:
     return peak * d.SERVING_LOW_PRECISION_FACTOR.get("fp8" if compute == "int8" else compute, 1.0)
 
 
+def stage_collectives(model: ModelSpec, f: Fabric, layout: Layout, precision: str) -> Link:
+    """The collectives of one step of one stage: with tp only, two all-reduces per layer (after attention,
+    after the FFN or MoE layer); with attention data parallel, one all-reduce after attention and after each
+    dense FFN inside the tp group, and per MoE layer a dispatch and a combine all-to-all over the stage."""
+    s = shape(model)
+    tp, g = layout.tensor, layout.stage_gpus
+    layers = model.layers / layout.pipeline
+    act = d.ACTIVATION_BYTES * model.hidden_size
+    if layout.data == 1:
+        return all_reduce(f, tp, act).scaled(2 * layers)
+    # Tokens are dispatched to their experts already quantized to the matmul precision (DeepSeek:
+    # dispatch in FP8, combine in BF16); combined results come back in 16-bit.
+    dispatch = min(d.ACTIVATION_BYTES, BYTES_PER_ELEMENT[compute_precision(precision)]) * model.hidden_size
+    moe = s.moe_layers / layout.pipeline
+    return (all_reduce(f, tp, act).scaled(layers + layers - moe)
+            + (all_to_all(f, g, dispatch / tp, s.experts_per_token)
+               + all_to_all(f, g, act / tp, s.experts_per_token)).scaled(moe))
+
+
 def make_replica(
     model: ModelSpec, accel: Accelerator, layout: Layout, precision: str, kv_precision: str,
     scale_out_gb_per_s: float | None = None, links: Fabric | None = None,
@@ -316,7 +335,7 @@ def make_replica(
     accelerator's fabric when already resolved)."""
     s = shape(model)
     lay = layout
-    tp, pp, dp, ep, g = lay.tensor, lay.pipeline, lay.data, lay.expert, lay.stage_gpus
+    tp, pp, ep, g = lay.tensor, lay.pipeline, lay.expert, lay.stage_gpus
     wb = BYTES_PER_ELEMENT[precision]
     peak = matmul_peak(accel, precision)
     attention = _peak(accel, "bf16") or peak
@@ -328,18 +347,7 @@ def make_replica(
     kv_token = layers * model.kv_elements_per_token_per_layer / shards * BYTES_PER_ELEMENT[kv_precision]
     heads = model.heads / tp
     act = d.ACTIVATION_BYTES * model.hidden_size
-    # Tokens are dispatched to their experts already quantized to the matmul precision (DeepSeek:
-    # dispatch in FP8, combine in BF16); combined results come back in 16-bit.
-    dispatch = min(d.ACTIVATION_BYTES, BYTES_PER_ELEMENT[compute_precision(precision)]) * model.hidden_size
-    moe = s.moe_layers / pp
-    if dp > 1:
-        # Attention data parallel: all-reduce after attention and after dense FFNs inside each tp group;
-        # each MoE layer dispatches tokens to their experts and combines the results (two all-to-alls).
-        comm = (all_reduce(f, tp, act).scaled(layers + layers - moe)
-                + (all_to_all(f, g, dispatch / tp, s.experts_per_token)
-                   + all_to_all(f, g, act / tp, s.experts_per_token)).scaled(moe))
-    else:
-        comm = all_reduce(f, tp, act).scaled(2 * layers)  # after attention and after the FFN/MoE
+    comm = stage_collectives(model, f, layout, precision)
     crosses = pp > 1 and g * pp > f.domain
     n_experts = float(model.experts or 0) if s.expert_params else 0.0
     # The busiest stage: its share of the layers plus the output head (the last stage) or the input
