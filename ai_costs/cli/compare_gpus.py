@@ -47,6 +47,7 @@ def compare_gpus(
     wide: bool = typer.Option(False, "--wide", help="Show every column (table mode).", rich_help_panel=RANK),
     model: str | None = O.MODEL,
     gpus: str | None = num("--gpus", "Accelerators (train: in total; infer: per replica).", JOB),
+    parallelism: str | None = O.PARALLELISM,
     precision: str | None = text("--precision", "Precision  [default: bf16]", JOB, "P"),
     params: str | None = O.PARAMS,
     active_params: str | None = O.ACTIVE_PARAMS,

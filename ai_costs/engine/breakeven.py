@@ -21,7 +21,7 @@ from ai_costs.engine.uncertainty import SAMPLES, LogUniform, Metrics, Response, 
 from ai_costs.errors import InvalidInput
 from ai_costs.models.catalog import Catalog
 from ai_costs.models.report import RANGE_KEYS, Report, SourceRef
-from ai_costs.models.scenario import BreakevenScenario, InferScenario, TrainScenario
+from ai_costs.models.scenario import SELF_HOSTED_FIELDS, BreakevenScenario, InferScenario, TrainScenario
 from ai_costs.units import DAYS_PER_MONTH, HOURS_PER_MONTH, SECONDS_PER_DAY, WATTS_PER_KW
 
 BREAKEVEN_KEYS = ("crossover_months", "crossover_tokens_per_day", "a_total_usd", "b_total_usd", "horizon_months",
@@ -276,11 +276,8 @@ def _finetune_vs_api(s: BreakevenScenario, sides: Sides, catalog: Catalog, today
 
 def _as_api(s: InferScenario, api: str) -> InferScenario:
     """The same workload priced through an API instead of self-hosted."""
-    return dataclasses.replace(
-        s, api=api, model=None, gpu=None, gpus=None, precision=None, kv_precision=None, batch_size=None,
-        max_ttft=None, max_tpot=None, speculative_speedup=None, utilization=None, usd_per_gpu_hour=None,
-        cloud=None, pricing=None, purchase_usd_per_gpu=None, lifetime_years=None,
-    )
+    cleared: dict[str, Any] = dict.fromkeys(SELF_HOSTED_FIELDS)
+    return dataclasses.replace(s, api=api, **cleared)
 
 
 def _with_volume(s: InferScenario, calls_per_day: float) -> InferScenario:

@@ -92,13 +92,19 @@ def price_hours(
     return compute, energy, kwh, co2
 
 
+def scenario_price(s: TrainScenario | InferScenario, accel: Accelerator, catalog: Catalog) -> HourlyPrice:
+    """The price per accelerator-hour the scenario's pricing options select."""
+    return resolve_price(accel, catalog, usd_per_gpu_hour=s.usd_per_gpu_hour, cloud=s.cloud, pricing=s.pricing,
+                         purchase_usd_per_gpu=s.purchase_usd_per_gpu, lifetime_years=s.lifetime_years)
+
+
 def accelerator_cost(
     s: TrainScenario | InferScenario, accel: Accelerator, accel_hours: float, power_key: str, catalog: Catalog,
-    src: SourceList, assumptions: list[str], warnings: list[str],
+    src: SourceList, assumptions: list[str], warnings: list[str], price: HourlyPrice | None = None,
 ) -> AcceleratorCost:
-    """Price `accel_hours` of `accel` as the scenario asks, and their energy at the `power_key` fraction of TDP."""
-    price = resolve_price(accel, catalog, usd_per_gpu_hour=s.usd_per_gpu_hour, cloud=s.cloud, pricing=s.pricing,
-                          purchase_usd_per_gpu=s.purchase_usd_per_gpu, lifetime_years=s.lifetime_years)
+    """Price `accel_hours` of `accel` as the scenario asks (or at `price`, already resolved by
+    `scenario_price`), and their energy at the `power_key` fraction of TDP."""
+    price = price or scenario_price(s, accel, catalog)
     record_price(price, accel, src, assumptions, warnings)
     pue = energy_value(s.pue, "pue", catalog, src)
     # The electricity price matters (and is cited) only when energy is billed, i.e. when owned.

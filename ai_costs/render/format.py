@@ -105,7 +105,7 @@ def title(report: Report) -> str:
         return f"Inference estimate: {i.get('api')} API"
     if report.command == "infer":
         return (f"Inference estimate: {i.get('model')} ({i.get('precision')}) on replicas of "
-                f"{i.get('gpus')} x {i.get('gpu')}, batch {i.get('batch_size')}")
+                f"{i.get('gpus')} x {i.get('gpu')} ({i.get('parallelism')}), batch {i.get('batch_size')}")
     return f"{report.command} estimate"
 
 
