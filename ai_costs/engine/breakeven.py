@@ -397,7 +397,7 @@ def _buy_vs_rent(s: BreakevenScenario, catalog: Catalog, today: dt.date, acc: _A
     lifetime = s.lifetime_years or d.DEFAULT_LIFETIME_YEARS
     busy_hours = gpus * HOURS_PER_MONTH * util
     upfront = gpus * purchase * (1 - resale)
-    acc.uncertain.extend(i for i in (price_input(rent, accel, catalog), energy_input("pue", s.pue, pue, catalog),
+    acc.uncertain.extend(i for i in (price_input(rent, accel, catalog, today), energy_input("pue", s.pue, pue, catalog),
                                      energy_input("usd_per_kwh", s.usd_per_kwh, usd_per_kwh, catalog)) if i is not None)
     acc.assumptions.append(
         f"owning: {gpus} x ${purchase:,.0f} up front less {resale:.0%} resale, plus energy while busy "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -10,11 +12,13 @@ from rich.text import Text
 from ai_costs.models.report import Report
 from ai_costs.render.format import (
     LABELS,
+    edge_note,
     fmt_bound,
     fmt_count,
     fmt_input_range,
     fmt_usd,
     fmt_value,
+    marked,
     shown_range,
     title,
 )
@@ -36,7 +40,7 @@ def summary_table(report: Report) -> Table:
         if key == "energy_usd" and value == 0 and rented:
             shown = "in the rental price"
         label = LABELS.get(key, key.replace("_", " "))
-        table.add_row(label, shown, *([shown_range(report, key)] if ranged else []))
+        table.add_row(label, marked(report, key, shown), *([shown_range(report, key)] if ranged else []))
     return table
 
 
@@ -170,10 +174,18 @@ def print_assumptions(report: Report, console: Console) -> None:
     console.print(bullets)
 
 
+def _print_edge_note(report: Report, keys: Iterable[str], console: Console) -> None:
+    note = edge_note(report, keys)
+    if note:
+        console.print(Text(note), style="dim")
+        console.print()
+
+
 def print_report(report: Report, console: Console | None = None, *, sensitivity: bool = False) -> None:
     console = console or Console(highlight=False)
     console.print(title(report), style="bold")
     console.print(summary_table(report))
+    _print_edge_note(report, report.summary, console)
     if sensitivity:
         print_sensitivity(report, console)
     else:
@@ -205,25 +217,32 @@ def print_breakeven(report: Report, console: Console | None = None, *, sensitivi
     table.add_column("p5-p95")
     if i["mode"] == "self-host-vs-api":
         v = s["crossover_tokens_per_day"]
-        table.add_row("Self-hosting cheaper above", "never" if v is None else f"{fmt_count(v)} tokens/day",
+        table.add_row("Self-hosting cheaper above",
+                      marked(report, "crossover_tokens_per_day", "never" if v is None else f"{fmt_count(v)} tokens/day"),
                       shown_range(report, "crossover_tokens_per_day"))
         if "cheaper_at_given_volume" in d:
             table.add_row("Cheaper at the given volume", d["cheaper_at_given_volume"])
     else:
         m = s["crossover_months"]
-        table.add_row("Crossover", f"never within {s['horizon_months']:g} months" if m is None else f"{m:.2f} months",
+        table.add_row("Crossover", marked(report, "crossover_months",
+                                          f"never within {s['horizon_months']:g} months" if m is None
+                                          else f"{m:.2f} months"),
                       shown_range(report, "crossover_months"))
-        table.add_row(f"{d['a']['name']} over {s['horizon_months']:g} months", fmt_usd(s["a_total_usd"]),
+        table.add_row(f"{d['a']['name']} over {s['horizon_months']:g} months",
+                      marked(report, "a_total_usd", fmt_usd(s["a_total_usd"])),
                       shown_range(report, "a_total_usd"))
-        table.add_row(f"{d['b']['name']} over {s['horizon_months']:g} months", fmt_usd(s["b_total_usd"]),
+        table.add_row(f"{d['b']['name']} over {s['horizon_months']:g} months",
+                      marked(report, "b_total_usd", fmt_usd(s["b_total_usd"])),
                       shown_range(report, "b_total_usd"))
         if s["inference_share"] is not None:
-            table.add_row("Inference share of lifetime cost", f"{s['inference_share']:.1%}",
+            table.add_row("Inference share of lifetime cost",
+                          marked(report, "inference_share", f"{s['inference_share']:.1%}"),
                           shown_range(report, "inference_share"))
     if s.get("crossover_probability") is not None:
         table.add_row(f"Chance of a crossover{'' if i['mode'] == 'self-host-vs-api' else ' within the horizon'}",
                       f"{s['crossover_probability']:.0%}")
     console.print(table)
+    _print_edge_note(report, s, console)
     if sensitivity:
         print_sensitivity(report, console)
     else:
