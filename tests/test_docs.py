@@ -2,7 +2,8 @@
 
 Each ```console block starting with `$ ai-costs ...` holds that command's stdout (COLUMNS=80,
 NO_COLOR=1). A ```json summary block holds the `summary` of the JSON command in the ```sh or
-```console block just before it.
+```console block just before it; ```json ranges, ```json sensitivity, ```json uncertain_inputs (any
+top-level key) likewise.
 Regenerate with AI_COSTS_UPDATE_DOCS=1.
 """
 
@@ -19,7 +20,7 @@ import pytest
 from conftest import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
-BLOCK = re.compile(r"```(console|json summary|sh)\n(.*?)```", re.S)
+BLOCK = re.compile(r"```(console|json [a-z_]+|sh)\n(.*?)```", re.S)
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 UPDATE = os.environ.get("AI_COSTS_UPDATE_DOCS") == "1"
 
@@ -47,9 +48,10 @@ def _expected(text: str) -> str:
             stdout = _run(command)
             last_json = stdout if "--format json" in command else None
             out.append(f"```console\n$ {command}\n{stdout.rstrip()}\n```")
-        elif kind == "json summary" and last_json is not None:
-            summary = json.dumps(json.loads(last_json)["summary"], indent=2)
-            out.append(f"```json summary\n{summary}\n```")
+        elif kind.startswith("json ") and last_json is not None:
+            key = kind.split()[1]
+            part = json.dumps(json.loads(last_json)[key], indent=2)
+            out.append(f"```{kind}\n{part}\n```")
         else:
             out.append(m.group(0))
         pos = m.end()

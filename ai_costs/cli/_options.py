@@ -26,10 +26,33 @@ MaxOpt = Annotated[
     typer.Option(
         "--max",
         metavar="METRIC=VALUE",
-        help="Budget limit on a summary metric, e.g. total_usd=2M (repeatable): the full result is printed, "
-        "then the exit code is 1 if any metric is over its limit.",
+        help="Budget limit on a summary metric, e.g. total_usd=2M, or on a quantile of its range, e.g. "
+        "total_usd@p95=2M (repeatable): the full result is printed, then the exit code is 1 if any metric is "
+        "over its limit.",
         show_default=False,
     ),
+]
+RANGES = "Ranges"
+SpreadOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spread",
+        metavar="INPUT=F",
+        help="Widen (F > 1) or narrow (F < 1) an uncertain input's spread, e.g. utilization=1.5 (repeatable). "
+        "A value given by its own flag is exact and cannot be widened.",
+        rich_help_panel=RANGES,
+        show_default=False,
+    ),
+]
+NoRangesOpt = Annotated[
+    bool,
+    typer.Option("--no-ranges", help="Skip the p5-p95 ranges and the sensitivity (central values only; faster).",
+                 rich_help_panel=RANGES),
+]
+SensitivityOpt = Annotated[
+    bool,
+    typer.Option("--sensitivity", help="Table mode: chart every uncertain input's effect on the headline metric "
+                 "(a tornado).", rich_help_panel=RANGES),
 ]
 ApiPricesOpt = Annotated[
     list[Path] | None,
@@ -116,6 +139,9 @@ class O:  # noqa: E742 - a short namespace used in every command signature
     PEAK_TO_AVERAGE = num("--peak-to-average", "Peak load / average load  [default: 1]", WORKLOAD, "F")
     # on what
     GPU = text("--gpu", "Accelerator id from `ai-costs catalog gpus`  [default: h100-sxm]", DEPLOY, "ID")
+    PARALLELISM = text("--parallelism", "Layout of a replica: tp=8,pp=2,ep=16,dp=2 (tensor, pipeline, expert, "
+                       "attention data parallel; omitted = 1)  [default: the cheapest per token that fits]",
+                       DEPLOY, "LAYOUT")
     KV_PRECISION = text("--kv-precision", "KV cache: bf16 | fp16 | fp8 | int8  [default: fp8 with fp8 weights, "
                         "else bf16]", DEPLOY, "P")
     BATCH_SIZE = num("--batch-size", "Sequences in flight per replica, or 'auto'  [default: auto]", DEPLOY)

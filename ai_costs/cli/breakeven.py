@@ -9,10 +9,13 @@ from ai_costs.cli._options import (
     ApiPricesOpt,
     FormatOpt,
     MaxOpt,
+    NoRangesOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
     ScenarioArg,
+    SensitivityOpt,
+    SpreadOpt,
     flag_names,
     num,
     overrides,
@@ -66,6 +69,9 @@ def breakeven(
     usd_per_kwh: str | None = O.USD_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
+    spread: SpreadOpt = None,
+    no_ranges: NoRangesOpt = False,
+    sensitivity: SensitivityOpt = False,
     api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,
 
@@ -97,13 +103,15 @@ def breakeven(
         BreakevenScenario, "breakeven", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=BREAKEVEN_EXCLUSIVE,
     )
+    from ai_costs.cli._render import finish, range_options
+
+    options = range_options(spread, no_ranges, sensitivity)
     sides, catalog = breakeven_sides(scen, dirs, load_catalog(dirs, api_prices or []))
-    report = estimate_breakeven(scen, sides, catalog)
-    from ai_costs.cli._render import finish
+    report = estimate_breakeven(scen, sides, catalog, **options)
 
     def table(r: Report) -> None:
         from ai_costs.render.table import print_breakeven
 
-        print_breakeven(r)
+        print_breakeven(r, sensitivity=sensitivity)
 
     finish(report, fmt, max_, table)

@@ -40,14 +40,16 @@ def check(
         - name: pre-training run
           scenario: llama-3.1-405b      # a preset name, or a path relative to this file
           set: {gpus: 8192}             # field overrides (optional)
-          max: {total_usd: 100M, wall_clock_days: 120}
+          max: {total_usd: 100M, total_usd@p95: 150M, wall_clock_days: 120}
+
+    A limit on METRIC@p95 (or @p5, @p50) applies to that quantile of the metric's range.
 
     Example: ai-costs check ci/budget.yaml --format markdown > comment.md
     """
     from ai_costs._yaml import load_yaml_file
     from ai_costs.catalog import load_catalog
     from ai_costs.cli._scenarios import estimate_ref
-    from ai_costs.engine.checks import check_limits
+    from ai_costs.engine.checks import check_limits, ranges_of_report
     from ai_costs.models._schema import validate
     from ai_costs.models.report import SCHEMA_VERSION
     from ai_costs.models.scenario import BudgetFile
@@ -64,6 +66,7 @@ def check(
             "name": line.name or f"line {i}: {line.scenario}", "scenario": line.scenario,
             "command": report.command, "ok": all(c.ok for c in checks),
             "checks": [dataclasses.asdict(c) for c in checks], "summary": report.summary,
+            "ranges": ranges_of_report(report),
         })
     ok = all(line["ok"] for line in lines)
     doc = {"schema_version": SCHEMA_VERSION, "command": "check", "status": "ok" if ok else "over_budget",

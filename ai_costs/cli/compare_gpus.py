@@ -10,10 +10,12 @@ from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     FormatOpt,
     MaxOpt,
+    NoRangesOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
     ScenarioArg,
+    SpreadOpt,
     flag_names,
     num,
     scenario_ref,
@@ -46,6 +48,7 @@ def compare_gpus(
     model: str | None = O.MODEL,
     model_config: str | None = O.MODEL_CONFIG,
     gpus: str | None = num("--gpus", "Accelerators (train: in total; infer: per replica).", JOB),
+    parallelism: str | None = O.PARALLELISM,
     precision: str | None = text("--precision", "Precision  [default: bf16]", JOB, "P"),
     params: str | None = O.PARAMS,
     active_params: str | None = O.ACTIVE_PARAMS,
@@ -82,6 +85,8 @@ def compare_gpus(
     grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
+    spread: SpreadOpt = None,
+    no_ranges: NoRangesOpt = False,
     presets_dir: PresetsDirOpt = None,
 
 ) -> None:
@@ -134,9 +139,11 @@ def compare_gpus(
     if isinstance(scen, InferScenario) and scen.api is not None:
         raise InvalidInput("compare-gpus ranks self-hosted accelerators: the scenario names an API (--api)")
     ids = [s.strip() for s in only.split(",") if s.strip()] if only else []
+    from ai_costs.cli._render import finish, range_options
+
     scen, catalog = with_model_config(scen, load_catalog(dirs))
-    report = run(scen, catalog, only=ids, vendor=vendor, sort=sort, descending=descending, top=top)
-    from ai_costs.cli._render import finish
+    report = run(scen, catalog, only=ids, vendor=vendor, sort=sort, descending=descending, top=top,
+                 **range_options(spread, no_ranges))
 
     def table(r: Report) -> None:
         from ai_costs.render.compare import print_comparison

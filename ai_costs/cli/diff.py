@@ -67,7 +67,9 @@ def diff(
     scenarios = []
     over: list[str] = []
     for name, a, b in pairs:
-        rows = summary_deltas(estimate_ref(str(a), {}, catalog, dirs), estimate_ref(str(b), {}, catalog, dirs))
+        # diff compares central values: no ranges needed
+        rows = summary_deltas(estimate_ref(str(a), {}, catalog, dirs, ranges=False),
+                              estimate_ref(str(b), {}, catalog, dirs, ranges=False))
         bad = cost_increases(rows, limit) if limit is not None else []
         over += [f"{name}: {r['metric']} +{r['pct']:.1f}%" for r in bad]
         scenarios.append({"name": name, "base": str(a), "head": str(b), "metrics": rows,

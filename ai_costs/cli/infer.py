@@ -9,10 +9,13 @@ from ai_costs.cli._options import (
     ApiPricesOpt,
     FormatOpt,
     MaxOpt,
+    NoRangesOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
     ScenarioArg,
+    SensitivityOpt,
+    SpreadOpt,
     flag_names,
     num,
     overrides,
@@ -44,7 +47,8 @@ def infer(
     model: str | None = O.MODEL,
     model_config: str | None = O.MODEL_CONFIG,
     gpu: str | None = O.GPU,
-    gpus: str | None = num("--gpus", "Accelerators per replica  [default: fewest that fit]", HOST),
+    gpus: str | None = num("--gpus", "Accelerators per replica  [default: the cheapest layout per token]", HOST),
+    parallelism: str | None = O.PARALLELISM,
     precision: str | None = text("--precision", "Weights: bf16 | fp16 | fp8 | int8 | int4 | fp4  [default: bf16]",
                                  HOST, "P"),
     kv_precision: str | None = O.KV_PRECISION,
@@ -63,11 +67,14 @@ def infer(
     grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
+    spread: SpreadOpt = None,
+    no_ranges: NoRangesOpt = False,
+    sensitivity: SensitivityOpt = False,
     api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,
 
 ) -> None:
-    """Cost of serving a workload: per-token API prices, or self-hosted accelerators.
+    """Cost of serving a workload: per-token API prices, or self-hosted accelerators, with p5-p95 ranges.
 
     Examples:
 
@@ -83,7 +90,7 @@ def infer(
       ai-costs infer --model-config gpt-oss-120b/config.json --gpu h100-sxm --input-tokens 2000 --output-tokens 500
     """
     from ai_costs.catalog import load_catalog, with_model_config
-    from ai_costs.cli._render import finish
+    from ai_costs.cli._render import finish, range_options, report_table
     from ai_costs.engine.infer import estimate_inference
     from ai_costs.presets import build_scenario
 
@@ -93,5 +100,6 @@ def infer(
         InferScenario, "infer", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=INFER_EXCLUSIVE,
     )
+    options = range_options(spread, no_ranges, sensitivity)
     scen, catalog = with_model_config(scen, load_catalog(dirs, api_prices or []))
-    finish(estimate_inference(scen, catalog), fmt, max_)
+    finish(estimate_inference(scen, catalog, **options), fmt, max_, report_table(sensitivity))

@@ -8,10 +8,13 @@ from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     FormatOpt,
     MaxOpt,
+    NoRangesOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
     ScenarioArg,
+    SensitivityOpt,
+    SpreadOpt,
     flag_names,
     num,
     overrides,
@@ -55,10 +58,13 @@ def train(
     grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
+    spread: SpreadOpt = None,
+    no_ranges: NoRangesOpt = False,
+    sensitivity: SensitivityOpt = False,
     presets_dir: PresetsDirOpt = None,
 
 ) -> None:
-    """Cost, time and energy of a pre-training or fine-tuning run.
+    """Cost, time and energy of a pre-training or fine-tuning run, with p5-p95 ranges.
 
     Examples:
 
@@ -72,10 +78,12 @@ def train(
 
       ai-costs train --params 70B --tokens chinchilla --days 30 --cloud lambda
 
+      ai-costs train llama-3.1-405b --max total_usd@p95=150M --sensitivity
+
       ai-costs train --model-config Qwen3-8B/config.json --tokens 1T --gpus 64
     """
     from ai_costs.catalog import load_catalog, with_model_config
-    from ai_costs.cli._render import finish
+    from ai_costs.cli._render import finish, range_options, report_table
     from ai_costs.engine.train import estimate_training
     from ai_costs.presets import build_scenario
 
@@ -85,5 +93,6 @@ def train(
         TrainScenario, "train", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=TRAIN_EXCLUSIVE,
     )
+    options = range_options(spread, no_ranges, sensitivity)
     scen, catalog = with_model_config(scen, load_catalog(dirs))
-    finish(estimate_training(scen, catalog), fmt, max_)
+    finish(estimate_training(scen, catalog, **options), fmt, max_, report_table(sensitivity))

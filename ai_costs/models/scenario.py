@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from ai_costs.errors import InvalidInput
 from ai_costs.models._schema import QUANTITY, Bounds, Fraction, NonNegativeFloat, PositiveFloat, PositiveInt
+from ai_costs.models.layout import parse_layout
 
 Multiplier = Annotated[float, Bounds(ge=1), QUANTITY]  # >= 1: overhead on top of the final run
 
@@ -97,6 +98,7 @@ class InferScenario:
     model_config: str | None = None  # a Hugging Face config.json (relative to the scenario file)
     gpu: str | None = None
     gpus: PositiveInt | None = None
+    parallelism: str | None = None  # 'tp=8,pp=2,ep=16,dp=1' (ai_costs/models/layout.py)
     precision: InferPrecision | None = None
     kv_precision: KvPrecision | None = None
     batch_size: PositiveInt | Literal["auto"] | None = None
@@ -123,11 +125,13 @@ class InferScenario:
         check_owned_only(self)
         if self.requests_per_user is not None and self.daily_users is None:
             raise InvalidInput("requests_per_user (--requests-per-user) needs daily_users (--daily-users)")
+        if self.parallelism is not None:
+            parse_layout(self.parallelism, "parallelism (--parallelism)")
 
 
 SELF_HOSTED_FIELDS = frozenset({
-    "model", "model_config", "gpu", "gpus", "precision", "kv_precision", "batch_size", "max_ttft", "max_tpot",
-    "speculative_speedup", "utilization", "usd_per_gpu_hour", "cloud", "pricing", "purchase_usd_per_gpu",
+    "model", "model_config", "gpu", "gpus", "parallelism", "precision", "kv_precision", "batch_size", "max_ttft",
+    "max_tpot", "speculative_speedup", "utilization", "usd_per_gpu_hour", "cloud", "pricing", "purchase_usd_per_gpu",
     "lifetime_years",
 })
 INFER_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
@@ -135,6 +139,8 @@ INFER_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (frozenset({"model_config"}), frozenset({"model"})),
     (frozenset({"requests_per_day"}), frozenset({"daily_users", "requests_per_user"})),
     (frozenset({"usd_per_gpu_hour"}), frozenset({"cloud", "pricing"})),
+    # a layout fixes the accelerators per replica (tp x pp x dp); --gpus alone searches layouts of that size
+    (frozenset({"parallelism"}), frozenset({"gpus"})),
 )
 
 

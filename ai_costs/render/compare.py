@@ -1,4 +1,7 @@
-"""The compare-gpus ranking as a table that fits 100 columns (--wide shows every column)."""
+"""The compare-gpus ranking as a table that fits 80 columns (--wide shows every column).
+
+The p5-p95 range of the cost column needs about 20 more columns: it is shown from 100 columns on and
+with --wide."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ai_costs.models.report import Report
-from ai_costs.render.format import fmt_count, fmt_usd, fmt_value
+from ai_costs.render.format import fmt_count, fmt_range, fmt_usd, fmt_value
 from ai_costs.render.table import print_assumptions, print_checks
 
 COLUMNS = {
@@ -22,7 +25,7 @@ COLUMNS = {
 WIDE = {
     "train": [("min_gpus_to_fit", "fewest"), ("gpu_hours", "GPU-h"), ("kwh", "energy"), ("co2_kg", "CO2"),
               ("usd_per_gpu_hour", "$/GPU-h"), ("price", "price"), ("price_as_of", "as of")],
-    "infer": [("min_gpus_to_fit", "fewest"), ("replicas", "replicas"), ("tpot_seconds", "TPOT"),
+    "infer": [("min_gpus_to_fit", "fewest"), ("parallelism", "layout"), ("replicas", "replicas"), ("tpot_seconds", "TPOT"),
               ("tokens_per_usd", "tok/$"), ("kwh_per_day", "kWh/day"), ("usd_per_gpu_hour", "$/GPU-h"),
               ("price", "price"), ("price_as_of", "as of")],
 }
@@ -32,7 +35,14 @@ STATES = {"ok": "ok", "unpriced": "no price", "does_not_fit": "no fit", "unsuppo
           "assumed_price": "assumed", "misses_target": "misses", "error": "error"}
 
 
+RANGE_FROM_WIDTH = 100  # the cost range column needs this many columns
+
+
 def _cell(key: str, row: dict[str, Any]) -> str:
+    if key.endswith(" range"):
+        metric = key.removesuffix(" range")
+        r = (row.get("ranges") or {}).get(metric)
+        return fmt_range(metric, r["p5"], r["p95"]) if r and r["p5"] != r["p95"] else ""
     value = row.get(key)
     if key == "status":
         return STATES.get(str(value), str(value))
@@ -41,7 +51,7 @@ def _cell(key: str, row: dict[str, Any]) -> str:
     if key == "price" and value and value.count("/") == 2:
         provider, _, pricing = value.split("/")
         return f"{provider} {pricing}"  # the accelerator is already the row
-    if key in {"gpu", "status", "price", "price_as_of"}:
+    if key in {"gpu", "status", "price", "price_as_of", "parallelism"}:
         return "" if value is None else str(value).replace("_", " ")
     if value is None:
         priced_key = key.endswith("usd") or key.startswith("usd")
@@ -61,7 +71,12 @@ def print_comparison(report: Report, *, wide: bool = False, console: Console | N
     rows = report.summary["rows"]
     console.print(f"Accelerators for this {task} job, by {report.inputs['sort']} "
                   f"({'descending' if report.inputs['descending'] else 'ascending'})", style="bold")
-    columns = COLUMNS[task] + (WIDE[task] if wide else [])
+    columns = list(COLUMNS[task])
+    cost = report.detail["cost_metric"]
+    if (wide or console.width >= RANGE_FROM_WIDTH) and any(r.get("ranges") for r in rows):
+        at = next(i for i, (key, _) in enumerate(columns) if key == cost) + 1
+        columns.insert(at, (f"{cost} range", "p5-p95"))
+    columns += WIDE[task] if wide else []
     table = Table(box=box.SIMPLE_HEAD)
     for key, label in columns:
         table.add_column(label, justify="left" if key in {"gpu", "status", "price"} else "right",
@@ -72,6 +87,6 @@ def print_comparison(report: Report, *, wide: bool = False, console: Console | N
     console.print(f"Best: {report.summary['best'] or 'none priced'}. pareto *: no other row is both cheaper and "
                   "faster. States: no price (no sourced price), no fit, no peak (precision not published), "
                   "assumed (priced only by a rate from a published estimate), misses (a latency target cannot be met). "
-                  "--wide adds prices and sources.")
+                  "--wide adds prices, sources and (below 100 columns) the p5-p95 range of the cost.")
     print_assumptions(report, console)
     print_checks(report, console)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from ai_costs.models.report import Report
@@ -60,7 +61,9 @@ def fmt_count(value: float) -> str:
 
 
 def fmt_value(key: str, value: Any) -> str:
-    """Format a summary value by the unit in its key (the JSON keeps unrounded numbers)."""
+    """Format a summary value by the unit in its key (the JSON keeps unrounded numbers); a quantile
+    limit's key (`total_usd@p95`) is formatted as its metric."""
+    key = key.partition("@")[0]
     if value is None:
         return "unpriced" if key.endswith("usd") else "n/a"
     if isinstance(value, str):
@@ -103,5 +106,88 @@ def title(report: Report) -> str:
         return f"Inference estimate: {i.get('api')} API"
     if report.command == "infer":
         return (f"Inference estimate: {i.get('model')} ({i.get('precision')}) on replicas of "
-                f"{i.get('gpus')} x {i.get('gpu')}, batch {i.get('batch_size')}")
+                f"{i.get('gpus')} x {i.get('gpu')} ({i.get('parallelism')}), batch {i.get('batch_size')}")
     return f"{report.command} estimate"
+
+
+def fmt_bound(key: str, value: float | None) -> str:
+    """A metric value as one end of a range or in a sensitivity listing; a crossover beyond the
+    horizon (null) is 'never'."""
+    if value is None:
+        return "never" if key.startswith("crossover") else "n/a"
+    if key == "crossover_months":
+        return f"{value:,.2f} months"
+    if key == "crossover_tokens_per_day":
+        return f"{fmt_count(value)} tokens/day"
+    return fmt_value(key, value)
+
+
+def _joined(a: str, b: str, units: tuple[str, ...]) -> str:
+    """'a-b' with a unit both end with written once: ('42.0 days', '146.6 days') -> '42.0-146.6 days'."""
+    unit = next((u for u in units if a.endswith(u) and b.endswith(u)), "")
+    return f"{a.removesuffix(unit) if unit else a}-{b}"
+
+
+def fmt_range(key: str, low: float | None, high: float | None) -> str:
+    """'$53.28M-$347.67M', '42.6-146.8 days': p5-p95, the shared unit written once."""
+    return _joined(fmt_bound(key, low), fmt_bound(key, high),
+                   (" days", " ms", " s", " GWh", " MWh", " kWh", " t", " kg", " months", " tokens/day"))
+
+
+EDGE_MARK = "†"
+EDGE_NOTE = (f"{EDGE_MARK} outside its own p5-p95 range: it rests on a default at the edge of an input's range "
+             "(e.g. flat prices), or on whole replicas rounded up")
+
+
+def outside_range(report: Report, key: str) -> bool:
+    """Whether a summary metric's central value lies outside its own p5-p95 (a default at the edge of an
+    input's range, e.g. flat prices in breakeven)."""
+    r, value = report.ranges.get(key), report.summary.get(key)
+    low, high = (r or {}).get("p5"), (r or {}).get("p95")
+    if low is None or high is None or not isinstance(value, int | float):
+        return False
+    slack = 1e-9 * max(abs(value), 1e-300)
+    return not low - slack <= value <= high + slack
+
+
+def shown_range(report: Report, key: str) -> str:
+    """The p5-p95 range of a summary metric as printed beside it, or '' when it has none (or none visible)."""
+    r = report.ranges.get(key)
+    if not r:
+        return ""
+    low, high = fmt_bound(key, r["p5"]), fmt_bound(key, r["p95"])
+    return "" if low == high else f"({fmt_range(key, r['p5'], r['p95'])})"
+
+
+def marked(report: Report, key: str, shown: str) -> str:
+    """`shown` (a summary value as printed) with EDGE_MARK when it lies outside its visible range."""
+    return f"{shown}{EDGE_MARK}" if outside_range(report, key) and shown_range(report, key) else shown
+
+
+def edge_note(report: Report, keys: Iterable[str]) -> str | None:
+    """The footnote for EDGE_MARK, when one of `keys` carries it."""
+    return EDGE_NOTE if any(outside_range(report, k) and shown_range(report, k) for k in keys) else None
+
+
+_INPUT_FORMATS = {
+    "USD/GPU-hour": lambda v: f"{fmt_usd(v)}/GPU-hour",
+    "MFU": lambda v: f"MFU {v:.1%}",
+    "USD/kWh": lambda v: f"${v:.3f}/kWh",
+    "gCO2/kWh": lambda v: f"{v:,.0f} g/kWh",
+    "tokens per call": lambda v: f"{fmt_count(v)} tokens",
+    "fraction per year": lambda v: f"{v:.0%}/year",
+    "x modelled speed": lambda v: f"{v:.2f}x speed",
+}
+
+
+def fmt_input(unit: str, value: float) -> str:
+    """An uncertain input's value in its unit, e.g. '$2.96/GPU-hour', 'MFU 19.3%', '1.10'."""
+    return _INPUT_FORMATS.get(unit, lambda v: f"{v:.3g}")(value)
+
+
+def fmt_input_range(unit: str, low: float, high: float) -> str:
+    """An input's p5-p95 with its unit once: '$2.96-$10.49/GPU-hour', 'MFU 19.3%-67.3%'."""
+    a, b = fmt_input(unit, low), fmt_input(unit, high)
+    if a.startswith("MFU ") and b.startswith("MFU "):
+        b = b.removeprefix("MFU ")
+    return _joined(a, b, ("/GPU-hour", "/kWh", " g/kWh", " tokens", "/year", "x speed"))
