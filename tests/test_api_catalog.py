@@ -220,3 +220,37 @@ def test_a_price_file_prices_an_unpriced_model(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.stderr
     assert r.json()["summary"]["usd_per_day"] == pytest.approx(1e6 * (1000 * 1 + 500 * 2) / 1e6)
     assert r.json()["sources"][0]["as_of"] == "2026-11"  # the file's top-level as_of
+
+
+def test_user_files_resolve_one_id_as_the_merged_catalog_does(tmp_path: Path) -> None:
+    # A run looks one id up through the user's files (UserApiPrices); `catalog apis` merges them all
+    # (load_section). Both must give the same entry.
+    from ai_costs.catalog import load_section
+    from ai_costs.models.catalog import Catalog
+
+    presets = tmp_path / "presets"
+    presets.mkdir()
+    (presets / "apis.yaml").write_text(
+        "version: 1\napis:\n"
+        "  - {id: gpt-4o, provider: openai, name: ours, usd_per_million_input_tokens: 1,"
+        " usd_per_million_output_tokens: 2, source: our contract, as_of: '2026-11'}\n"
+        "  - {id: in-house, provider: us, name: ours, aliases: [ours-v1], usd_per_million_input_tokens: 3,"
+        " usd_per_million_output_tokens: 4, source: our contract, as_of: '2026-11'}\n")
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({
+        "o3": {"mode": "chat", "litellm_provider": "openai", "input_cost_per_token": 1e-6, "output_cost_per_token": 4e-6},
+        "azure/container": {"mode": "chat", "input_cost_per_token": 5e-7, "output_cost_per_token": 5e-7},
+        "claude-opus-4-8": {"mode": "chat", "input_cost_per_token": 0, "output_cost_per_token": 0},
+        "new-model": {"mode": "chat", "input_cost_per_token": 0},
+    }))
+    lazy = load_catalog([presets], [prices])
+    merged = Catalog(lambda section: load_section(section, [presets], [prices]))
+    for name in ("gpt-4o", "o3", "azure/container", "claude-opus-4-8", "in-house", "ours-v1", "gpt-5.4",
+                 "together/llama-3.1-405b"):
+        assert lazy.api(name) == merged.api(name), name
+    assert lazy.api("gpt-4o").usd_per_million_input_tokens == 1  # the presets-dir entry
+    assert lazy.api("o3").as_of == "undated"  # the price file's
+    assert lazy.api("claude-opus-4-8").usd_per_million_input_tokens == 5  # a 0 price does not hide the catalog's
+    for catalog in (lazy, merged):
+        with pytest.raises(InvalidInput, match="'new-model' is unpriced"):
+            catalog.api("new-model")
