@@ -63,7 +63,8 @@ def resolve(ref: str, presets_dirs: Sequence[Path] = ()) -> Path:
             candidate = directory / f"{ref}{suffix}"
             if candidate.is_file():
                 return candidate
-    raise UnknownId("preset", ref, [p.name for p in list_presets(presets_dirs)], code="preset_not_found")
+    raise UnknownId("preset", ref, [p.name for p in list_presets(presets_dirs)], code="preset_not_found",
+                    listing="ai-costs presets list")
 
 
 def list_presets(presets_dirs: Sequence[Path] = ()) -> list[PresetInfo]:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import typer
 
+from ai_costs.cli._errors import closed_pipe_ok
 from ai_costs.errors import ExitCode
 from ai_costs.models.report import Report
 from ai_costs.render import OutputFormat
@@ -22,17 +23,36 @@ def _print_table(report: Report) -> None:
     print_report(report)
 
 
+def warn(warnings: Sequence[str], quiet: bool) -> None:
+    """Warnings go to stderr unless --quiet (they stay in the JSON and markdown output either way)."""
+    if not quiet:
+        for warning in warnings:
+            sys.stderr.write(f"Warning: {warning}\n")
+
+
 def finish(
     report: Report, fmt: OutputFormat, max_items: list[str] | None = None,
-    table: Callable[[Report], None] = _print_table,
+    table: Callable[[Report], None] = _print_table, quiet: bool = False,
 ) -> None:
     """Apply --max limits, print the full result, then exit 1 naming each metric over its limit."""
     if max_items:
         from ai_costs.engine.checks import check_limits, parse_limits
 
         report = dataclasses.replace(report, checks=check_limits(report, parse_limits(max_items)))
-    for warning in report.warnings:
-        sys.stderr.write(f"Warning: {warning}\n")
+    warn(report.warnings, quiet)
+    with closed_pipe_ok():
+        _write(report, fmt, table)
+    failed = [c for c in report.checks if not c.ok]
+    if failed:
+        from ai_costs.render.format import fmt_value
+
+        for c in failed:
+            value = "unknown (not estimated)" if c.value is None else fmt_value(c.metric, c.value)
+            sys.stderr.write(f"Over budget: {c.metric} = {value}, limit {fmt_value(c.metric, c.limit)}\n")
+        raise typer.Exit(ExitCode.CHECK_FAILED)
+
+
+def _write(report: Report, fmt: OutputFormat, table: Callable[[Report], None]) -> None:
     if fmt is OutputFormat.json:
         from ai_costs.render.json import report_json
 
@@ -47,15 +67,6 @@ def finish(
         sys.stdout.write(report_markdown(report))
     else:
         table(report)
-    failed = [c for c in report.checks if not c.ok]
-    if failed:
-        from ai_costs.render.format import fmt_value
-
-        for c in failed:
-            value = "unknown (not estimated)" if c.value is None else fmt_value(c.metric, c.value)
-            sys.stderr.write(f"Over budget: {c.metric} = {value}, limit {fmt_value(c.metric, c.limit)}\n")
-    if failed:
-        raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
 def listing(title: str, columns: list[str], rows: list[list[str]], fmt: OutputFormat) -> None:

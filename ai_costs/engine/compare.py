@@ -10,7 +10,7 @@ from typing import Any
 from ai_costs.engine.infer import estimate_inference
 from ai_costs.engine.serving import TP_SIZES
 from ai_costs.engine.train import estimate_training
-from ai_costs.errors import AiCostsError, InvalidInput
+from ai_costs.errors import AiCostsError, InvalidInput, UnknownId
 from ai_costs.models.catalog import Accelerator, Catalog
 from ai_costs.models.report import Report
 from ai_costs.models.scenario import InferScenario, TrainScenario
@@ -71,6 +71,13 @@ def _row(task: str, accel: Accelerator, report: Report | None, error: AiCostsErr
     if i.get("pricing") == "given":
         row["price"] = "given"
     return row
+
+
+def _selected(catalog: Catalog, only: Sequence[str]) -> list[Accelerator]:
+    try:
+        return [catalog.accelerator(a) for a in only]
+    except UnknownId as exc:  # name the option the id came from
+        raise UnknownId("accelerator (--only)", exc.given, exc.known, code=exc.code, listing=exc.listing) from None
 
 
 def _best_report(
@@ -143,7 +150,7 @@ def compare_gpus(
     """Run the scenario on every (selected) accelerator; rank, flag the Pareto front, pick the best."""
     task = "train" if isinstance(scenario, TrainScenario) else "infer"
     today = today or dt.date.today()
-    accels = [catalog.accelerator(a) for a in only] if only else list(catalog.accelerators)
+    accels = _selected(catalog, only) if only else list(catalog.accelerators)
     if vendor:
         accels = [a for a in accels if a.vendor == vendor.lower()]
     estimate: Callable[[Any], Report] = (

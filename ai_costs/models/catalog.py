@@ -242,13 +242,13 @@ class Catalog:
 
     # -- lookups with suggestions ------------------------------------------------------------
     def accelerator(self, id_: str) -> Accelerator:
-        return _lookup(self.accelerators, id_, "accelerator (--gpu)", "unknown_gpu")
+        return _lookup(self.accelerators, id_, "accelerator (--gpu)", "unknown_gpu", "ai-costs catalog gpus")
 
     def model(self, id_: str) -> ModelSpec:
-        return _lookup(self.models, id_, "model (--model)", "unknown_model")
+        return _lookup(self.models, id_, "model (--model)", "unknown_model", "ai-costs catalog models")
 
     def api(self, id_: str) -> ApiPrice:
-        return _lookup(self.apis, id_, "API model (--api)", "unknown_api")
+        return _lookup(self.apis, id_, "API model (--api)", "unknown_api", "ai-costs catalog apis")
 
     def energy_default(self, id_: str) -> EnergyValue:
         for value in self.energy.defaults:
@@ -274,10 +274,10 @@ class _HasId(Protocol):
 E = TypeVar("E", bound=_HasId)
 
 
-def _lookup(entries: tuple[E, ...], id_: str, what: str, code: str) -> E:
+def _lookup(entries: tuple[E, ...], id_: str, what: str, code: str, listing: str) -> E:
     key = id_.strip().lower()
     for entry in entries:
         if entry.id == key or key in entry.aliases:
             return entry
     known = [e.id for e in entries] + [a for e in entries for a in e.aliases]
-    raise UnknownId(what, id_, known, code=code)
+    raise UnknownId(what, id_, known, code=code, listing=listing)

@@ -8,6 +8,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from ai_costs.render.console import console as make_console
+
 # A formatted number: "$1.2M", "1,979", "36.0%", "157.0 days", "28.2 kWh", "2026-01-14".
 _NUMBER = re.compile(r"^[+-]?\$?[\d.,]+(e[+-]?\d+)?[KMBT%]?( [a-zA-Z/]+)?$|^\d{4}(-\d\d){0,2}$")
 
@@ -23,4 +25,4 @@ def print_rows(title: str, columns: list[str], rows: list[list[str]], console: C
                          min_width=len(column))
     for row in rows:
         table.add_row(*row)
-    (console or Console(highlight=False)).print(table)
+    (console or make_console()).print(table)

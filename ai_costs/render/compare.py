@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ai_costs.models.report import Report
+from ai_costs.render.console import console as make_console
 from ai_costs.render.format import fmt_count, fmt_usd, fmt_value
 from ai_costs.render.table import print_assumptions, print_checks
 
@@ -56,7 +57,7 @@ def _cell(key: str, row: dict[str, Any]) -> str:
 def print_comparison(report: Report, *, wide: bool = False, console: Console | None = None) -> None:
     if console is None:
         # --wide asks for every column: give the table the room it needs rather than folding cells.
-        console = Console(highlight=False, width=240) if wide else Console(highlight=False)
+        console = make_console(240 if wide else None)
     task = report.detail["task"]
     rows = report.summary["rows"]
     console.print(f"Accelerators for this {task} job, by {report.inputs['sort']} "

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ai_costs.models.report import Report
+from ai_costs.render.console import console as make_console
 from ai_costs.render.format import LABELS, fmt_count, fmt_usd, fmt_value, title
 
 
@@ -76,7 +77,7 @@ def print_assumptions(report: Report, console: Console) -> None:
 
 
 def print_report(report: Report, console: Console | None = None) -> None:
-    console = console or Console(highlight=False)
+    console = console or make_console()
     console.print(title(report), style="bold")
     console.print(summary_table(report))
     if report.line_items:
@@ -97,7 +98,7 @@ def print_breakeven(report: Report, console: Console | None = None) -> None:
     """Crossover summary, the month-by-month (or volume) series and a chart of the two curves."""
     from ai_costs.render.chart import line_chart
 
-    console = console or Console(highlight=False)
+    console = console or make_console()
     i, s, d = report.inputs, report.summary, report.detail
     console.print(f"Breakeven ({i['mode']}): {d['a']['name']} vs {d['b']['name']}", style="bold")
     table = Table(box=box.SIMPLE_HEAD, show_header=False)
