@@ -8,7 +8,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from ai_costs._yaml import load_yaml_file, load_yaml_text
+from ai_costs._yaml import check_shape, checksum, load_yaml_file, load_yaml_text, parsed_or_compiled
 from ai_costs.errors import CatalogError
 from ai_costs.models._schema import validate
 from ai_costs.models.catalog import (
@@ -121,6 +121,9 @@ def _merge_api_prices(data: dict[str, Any], files_: Sequence[Path]) -> dict[str,
                 raw = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise CatalogError(f"{path}: cannot read the price file: {exc}") from None
+            except RecursionError:
+                raise CatalogError(f"{path}: cannot read the price file: nested too deeply") from None
+            check_shape(raw, origin=str(path))
             if not isinstance(raw, dict):
                 raise CatalogError(f"{path}: expected LiteLLM's object of model name -> prices")
             as_of = dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
@@ -143,45 +146,50 @@ def api_price_files(given: Sequence[Path] = ()) -> list[Path]:
 
 
 COMPILED_DIR = "_compiled"  # pre-parsed JSON copies of the bundled YAML: JSON loads ~20x faster
-
-
-def _crc(text: str) -> int:
-    import zlib
-
-    return zlib.crc32(text.encode("utf-8"))
+PRESETS_COPY = "presets.json"  # ... and of the bundled presets, by file name
 
 
 def bundled_data(section: str) -> Any:
     """The bundled YAML of a section, parsed. A JSON copy made by `python -m ai_costs.catalog` is used
     when its checksum matches the YAML, so an edited YAML file is never shadowed by a stale copy."""
-    import json
-
     name = _FILES[section][0]
     data_dir = files("ai_costs") / "data"
     text = (data_dir / name).read_text(encoding="utf-8")
     compiled = data_dir / COMPILED_DIR / f"{section}.json"
+    return parsed_or_compiled(text, _json_copy(compiled), origin=f"bundled catalog {name}")
+
+
+def _json_copy(path: Any) -> Any:
+    import json
+
     try:
-        copy = json.loads(compiled.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        copy = None
-    if isinstance(copy, dict) and copy.get("crc32") == _crc(text):
-        return copy["data"]
-    return load_yaml_text(text, origin=f"bundled catalog {name}")
+        return None
 
 
 def compile_bundled(target: Path) -> list[Path]:
-    """Write the JSON copies of every bundled section into `target` (ai_costs/data/_compiled)."""
+    """Write the JSON copies of every bundled section into `target` (ai_costs/data/_compiled), and of the
+    bundled presets into presets.json there (keyed by file name)."""
     import json
+
+    from ai_costs.presets import SUFFIXES, bundled_dir
 
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for section, (name, _, _) in _FILES.items():
-        text = (files("ai_costs") / "data" / name).read_text(encoding="utf-8")
-        doc = {"crc32": _crc(text), "source": f"ai_costs/data/{name}",
-               "data": load_yaml_text(text, origin=name)}
-        path = target / f"{section}.json"
+
+    def copy(text: str, source: str) -> dict[str, Any]:
+        return {"crc32": checksum(text), "source": source, "data": load_yaml_text(text, origin=source)}
+
+    def write(path: Path, doc: dict[str, Any]) -> None:
         path.write_text(json.dumps(doc, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
         written.append(path)
+
+    for section, (name, _, _) in _FILES.items():
+        write(target / f"{section}.json", copy((files("ai_costs") / "data" / name).read_text(encoding="utf-8"),
+                                               f"ai_costs/data/{name}"))
+    presets = sorted(p for p in bundled_dir().iterdir() if p.suffix in SUFFIXES)
+    write(target / PRESETS_COPY, {p.name: copy(p.read_text(encoding="utf-8"), f"presets/{p.name}") for p in presets})
     return written
 
 

@@ -6,6 +6,7 @@ user dir ($XDG_CONFIG_HOME or ~/.config)/ai-costs/presets, then the presets ship
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,8 +14,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ai_costs._yaml import load_yaml_file
-from ai_costs.catalog import user_config_dir, user_dirs
+from ai_costs._yaml import STDIN, load_yaml_file, origin_of, parsed_or_compiled, read_text
+from ai_costs.catalog import COMPILED_DIR, PRESETS_COPY, user_config_dir, user_dirs
 from ai_costs.errors import InvalidInput, UnknownId
 from ai_costs.models._schema import validate
 from ai_costs.models.scenario import rivals
@@ -47,12 +48,33 @@ def search_path(presets_dirs: Sequence[Path] = ()) -> list[tuple[Path, str]]:
     return [*dirs, (bundled_dir(), "bundled")]
 
 
+@functools.cache
+def _compiled_presets() -> dict[str, Any]:
+    import json
+
+    try:
+        copies = json.loads((files("ai_costs") / "data" / COMPILED_DIR / PRESETS_COPY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return copies if isinstance(copies, dict) else {}
+
+
+def read_data(path: Path) -> Any:
+    """A scenario file's data (`-`: standard input). A bundled preset is read from its pre-parsed JSON copy
+    when that was made from exactly this file, so the JSON path of a preset needs no YAML parser."""
+    if path != STDIN and path.parent == bundled_dir():
+        return parsed_or_compiled(read_text(path), _compiled_presets().get(path.name), origin=str(path))
+    return load_yaml_file(path)
+
+
 def _looks_like_path(ref: str) -> bool:
     return ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref or Path(ref).is_file()
 
 
 def resolve(ref: str, presets_dirs: Sequence[Path] = ()) -> Path:
-    """A preset name or a path -> the scenario file."""
+    """A preset name or a path -> the scenario file (`-`: standard input)."""
+    if ref == "-":
+        return STDIN
     if _looks_like_path(ref):
         path = Path(ref)
         if not path.is_file():
@@ -76,7 +98,7 @@ def list_presets(presets_dirs: Sequence[Path] = ()) -> list[PresetInfo]:
         for path in sorted(directory.iterdir()):
             if path.suffix not in SUFFIXES or path.stem in seen:
                 continue
-            data = load_yaml_file(path)
+            data = read_data(path)
             if not isinstance(data, dict) or "kind" not in data:
                 continue  # catalog override files share the directory
             seen[path.stem] = PresetInfo(
@@ -87,21 +109,24 @@ def list_presets(presets_dirs: Sequence[Path] = ()) -> list[PresetInfo]:
 
 def scenario_kind(path: Path) -> str:
     """The `kind:` of a scenario file."""
-    data = load_yaml_file(path)
+    data = read_data(path)
     if not isinstance(data, dict) or "kind" not in data:
-        raise InvalidInput(f"{path}: a scenario file is a mapping with kind, version and fields", code="invalid_preset")
+        raise InvalidInput(f"{origin_of(path)}: a scenario file is a mapping with kind, version and fields",
+                           code="invalid_preset")
     return str(data["kind"])
 
 
 def read_scenario_file(path: Path, kind: str) -> dict[str, Any]:
     """The raw mapping of a scenario file, after checking it is a mapping of the expected kind."""
-    data = load_yaml_file(path)
+    data = read_data(path)
+    where = origin_of(path)
     if not isinstance(data, dict):
-        raise InvalidInput(f"{path}: a scenario file is a mapping with kind, version and fields", code="invalid_preset")
+        raise InvalidInput(f"{where}: a scenario file is a mapping with kind, version and fields", code="invalid_preset")
     found = data.get("kind")
     if found != kind:
-        hint = f"; run it with `ai-costs {found} {path.stem}`" if found in {"train", "infer", "breakeven"} else ""
-        raise InvalidInput(f"{path}: kind is {found!r}, not {kind!r}{hint}", code="wrong_kind")
+        name = "-" if path == STDIN else path.stem
+        hint = f"; run it with `ai-costs {found} {name}`" if found in {"train", "infer", "breakeven"} else ""
+        raise InvalidInput(f"{where}: kind is {found!r}, not {kind!r}{hint}", code="wrong_kind")
     return data
 
 
@@ -125,7 +150,7 @@ def build_scenario(
     if ref:
         path = resolve(ref, presets_dirs)
         data = read_scenario_file(path, kind)
-        origin = str(path)
+        origin = origin_of(path)
         for key in overrides:
             for rival in rivals(key, exclusive):
                 data.pop(rival, None)

@@ -120,9 +120,30 @@ def test_compiled_json_copies_match_the_yaml() -> None:
 
 
 def test_a_stale_compiled_copy_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ai_costs._yaml as y
     import ai_costs.catalog as c
+    from ai_costs.presets import bundled_dir, read_data
 
-    monkeypatch.setattr(c, "load_yaml_text", lambda text, origin: {"parsed": "from yaml"})
+    monkeypatch.setattr(y, "load_yaml_text", lambda text, origin: {"parsed": "from yaml"})
+    preset = bundled_dir() / "gpt-4.yaml"
     assert c.bundled_data("energy") != {"parsed": "from yaml"}  # the matching JSON copy is used
-    monkeypatch.setattr(c, "_crc", lambda text: -1)  # as if the YAML had been edited since compiling
+    assert read_data(preset) != {"parsed": "from yaml"}
+    monkeypatch.setattr(y, "checksum", lambda text: -1)  # as if the YAML had been edited since compiling
     assert c.bundled_data("energy") == {"parsed": "from yaml"}  # the stale copy is ignored
+    assert read_data(preset) == {"parsed": "from yaml"}
+
+
+def test_compiled_preset_copies_match_the_presets() -> None:
+    import json
+    import zlib
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    copies = json.loads((root / "ai_costs" / "data" / "_compiled" / "presets.json").read_text(encoding="utf-8"))
+    presets = sorted((root / "presets").glob("*.yaml"))
+    assert sorted(copies) == [p.name for p in presets], "run python -m ai_costs.catalog"
+    for path in presets:
+        text = path.read_text(encoding="utf-8")
+        assert copies[path.name]["crc32"] == zlib.crc32(text.encode("utf-8")), f"{path.name}: run python -m ai_costs.catalog"
+        assert copies[path.name]["data"] == yaml.safe_load(text)

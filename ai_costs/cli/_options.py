@@ -31,6 +31,11 @@ MaxOpt = Annotated[
         show_default=False,
     ),
 ]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="No warnings on stderr; they stay in the JSON and markdown output, and "
+                 "errors still print."),
+]
 ApiPricesOpt = Annotated[
     list[Path] | None,
     typer.Option(

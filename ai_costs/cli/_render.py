@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,6 +16,9 @@ from ai_costs.cli._errors import closed_pipe_ok
 from ai_costs.errors import ExitCode
 from ai_costs.models.report import Report
 from ai_costs.render import OutputFormat
+
+if TYPE_CHECKING:
+    from ai_costs.models.budget import BudgetReport, DiffReport
 
 
 def _print_table(report: Report) -> None:
@@ -83,3 +87,24 @@ def listing(title: str, columns: list[str], rows: list[list[str]], fmt: OutputFo
         from ai_costs.render.catalog import print_rows
 
         print_rows(title, columns, rows)
+
+
+def finish_budget(report: BudgetReport | DiffReport, fmt: OutputFormat, quiet: bool = False) -> None:
+    """`check` and `diff`: each scenario's warnings, the chosen format, then exit 1 naming what failed."""
+    from ai_costs.render import budget as render
+
+    warn(report.warnings, quiet)
+    with closed_pipe_ok():
+        if fmt is OutputFormat.json:
+            from ai_costs.render.json import dumps
+
+            sys.stdout.write(dumps(report.to_dict()) + "\n")
+        elif fmt is OutputFormat.csv:
+            sys.stdout.write(render.to_csv(report))
+        elif fmt is OutputFormat.markdown:
+            sys.stdout.write(render.to_markdown(report))
+        else:
+            render.print_table(report)
+    if report.status == "over_budget":
+        sys.stderr.write(render.failure(report) + "\n")
+        raise typer.Exit(ExitCode.CHECK_FAILED)

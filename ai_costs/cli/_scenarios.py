@@ -42,21 +42,6 @@ def breakeven_sides(scen: BreakevenScenario, dirs: Sequence[Path]) -> Any:
                  small=side("infer", scen.small))
 
 
-def estimate(scen: Any, catalog: Catalog, dirs: Sequence[Path]) -> Report:
-    """Run the engine that matches the scenario's kind."""
-    if isinstance(scen, TrainScenario):
-        from ai_costs.engine.train import estimate_training
-
-        return estimate_training(scen, catalog)
-    if isinstance(scen, InferScenario):
-        from ai_costs.engine.infer import estimate_inference
-
-        return estimate_inference(scen, catalog)
-    from ai_costs.engine.breakeven import estimate_breakeven
-
-    return estimate_breakeven(scen, breakeven_sides(scen, dirs), catalog)
-
-
 def estimate_ref(ref: str, overrides: Mapping[str, Any], catalog: Catalog, dirs: Sequence[Path]) -> Report:
     """A preset name or scenario path, with field overrides, estimated."""
     kind = scenario_kind(resolve(ref, dirs))
@@ -64,4 +49,8 @@ def estimate_ref(ref: str, overrides: Mapping[str, Any], catalog: Catalog, dirs:
         from ai_costs.errors import InvalidInput
 
         raise InvalidInput(f"{ref}: unknown scenario kind {kind!r}; one of: {', '.join(KINDS)}")
-    return estimate(load(kind, ref, overrides, dirs), catalog, dirs)
+    from ai_costs.engine.budget import estimate
+
+    scenario = load(kind, ref, overrides, dirs)
+    sides = breakeven_sides(scenario, dirs) if isinstance(scenario, BreakevenScenario) else None
+    return estimate(scenario, catalog, sides)

@@ -12,6 +12,7 @@ from ai_costs.cli._options import (
     O,
     PresetOpt,
     PresetsDirOpt,
+    QuietOpt,
     ScenarioArg,
     flag_names,
     num,
@@ -66,6 +67,7 @@ def breakeven(
     usd_per_kwh: str | None = O.USD_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
+    quiet: QuietOpt = False,
     api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,
 
@@ -105,4 +107,4 @@ def breakeven(
 
         print_breakeven(r)
 
-    finish(report, fmt, max_, table)
+    finish(report, fmt, max_, table, quiet=quiet)

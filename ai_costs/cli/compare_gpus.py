@@ -13,6 +13,7 @@ from ai_costs.cli._options import (
     O,
     PresetOpt,
     PresetsDirOpt,
+    QuietOpt,
     ScenarioArg,
     flag_names,
     num,
@@ -81,6 +82,7 @@ def compare_gpus(
     grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
+    quiet: QuietOpt = False,
     presets_dir: PresetsDirOpt = None,
 
 ) -> None:
@@ -141,4 +143,4 @@ def compare_gpus(
 
         print_comparison(r, wide=wide)
 
-    finish(report, fmt, max_, table)
+    finish(report, fmt, max_, table, quiet=quiet)

@@ -12,6 +12,7 @@ from ai_costs.cli._options import (
     O,
     PresetOpt,
     PresetsDirOpt,
+    QuietOpt,
     ScenarioArg,
     flag_names,
     num,
@@ -62,6 +63,7 @@ def infer(
     grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
+    quiet: QuietOpt = False,
     api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,
 
@@ -90,4 +92,4 @@ def infer(
         InferScenario, "infer", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=INFER_EXCLUSIVE,
     )
-    finish(estimate_inference(scen, load_catalog(dirs, api_prices or [])), fmt, max_)
+    finish(estimate_inference(scen, load_catalog(dirs, api_prices or [])), fmt, max_, quiet=quiet)

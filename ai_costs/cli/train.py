@@ -11,6 +11,7 @@ from ai_costs.cli._options import (
     O,
     PresetOpt,
     PresetsDirOpt,
+    QuietOpt,
     ScenarioArg,
     flag_names,
     num,
@@ -54,6 +55,7 @@ def train(
     grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
+    quiet: QuietOpt = False,
     presets_dir: PresetsDirOpt = None,
 
 ) -> None:
@@ -82,4 +84,4 @@ def train(
         TrainScenario, "train", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=TRAIN_EXCLUSIVE,
     )
-    finish(estimate_training(scen, load_catalog(dirs)), fmt, max_)
+    finish(estimate_training(scen, load_catalog(dirs)), fmt, max_, quiet=quiet)

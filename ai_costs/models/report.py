@@ -78,3 +78,4 @@ class Report:
             "detail": self.detail,
             "checks": [dataclasses.asdict(c) for c in self.checks],
         }
+

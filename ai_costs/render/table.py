@@ -64,16 +64,41 @@ def print_checks(report: Report, console: Console) -> None:
     console.print(table)
 
 
-def print_assumptions(report: Report, console: Console) -> None:
-    if not report.assumptions:
+def print_bullets(title: str, items: tuple[str, ...], console: Console) -> None:
+    """A titled list whose items wrap at the terminal's width."""
+    if not items:
         return
-    console.print("[bold]Assumptions[/bold]")
+    console.print(title, style="bold")
     bullets = Table.grid(padding=(0, 1))
     bullets.add_column(width=3, justify="right")
     bullets.add_column(overflow="fold")
-    for text in report.assumptions:
+    for text in items:
         bullets.add_row("-", Text(text))
     console.print(bullets)
+
+
+def print_assumptions(report: Report, console: Console) -> None:
+    print_bullets("Assumptions", report.assumptions, console)
+
+
+def grouped_table(
+    title: str, header: list[str], groups: list[tuple[str, list[list[str]]]], console: Console | None = None
+) -> Console:
+    """Rows in named groups: each group's name on a row of its own, then its rows. The first column
+    (names) wraps; the others (numbers, verdicts) never do, so no column is lost on a narrow terminal."""
+    console = console or make_console()
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
+    table.add_column(header[0], overflow="fold")
+    for i, column in enumerate(header[1:], 1):
+        width = max([len(column), *(len(row[i]) for _, rows in groups for row in rows)])
+        table.add_column(column, justify="right" if i < len(header) - 1 or column.endswith("%") else "left",
+                         no_wrap=True, min_width=width)
+    for name, rows in groups:
+        table.add_row(Text(name, style="bold"), *[""] * (len(header) - 1))
+        for row in rows:
+            table.add_row(*row)
+    console.print(table)
+    return console
 
 
 def print_report(report: Report, console: Console | None = None) -> None:
