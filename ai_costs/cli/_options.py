@@ -21,16 +21,21 @@ FormatOpt = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", case_sensitive=False, help="Output format."),
 ]
-MaxOpt = Annotated[
-    list[str] | None,
-    typer.Option(
+
+
+def max_option(example: str) -> Any:
+    """--max, with an example that is a metric of the command it is on:
+    `max_: Annotated[list[str] | None, max_option("usd_per_day=500")] = None`."""
+    return typer.Option(
         "--max",
         metavar="METRIC=VALUE",
-        help="Budget limit on a summary metric, e.g. total_usd=2M (repeatable): the full result is printed, "
+        help=f"Budget limit on a summary metric, e.g. {example} (repeatable): the full result is printed, "
         "then the exit code is 1 if any metric is over its limit.",
         show_default=False,
-    ),
-]
+    )
+
+
+MaxOpt = Annotated[list[str] | None, max_option("total_usd=2M")]  # train
 QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="No warnings on stderr; they stay in the JSON and markdown output, and "

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     FormatOpt,
-    MaxOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
     QuietOpt,
     ScenarioArg,
     flag_names,
+    max_option,
     num,
     scenario_ref,
     text,
@@ -81,7 +81,7 @@ def compare_gpus(
     usd_per_kwh: str | None = O.USD_PER_KWH,
     grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
-    max_: MaxOpt = None,
+    max_: Annotated[list[str] | None, max_option("usd_per_million_tokens=0.5")] = None,
     quiet: QuietOpt = False,
     presets_dir: PresetsDirOpt = None,
 

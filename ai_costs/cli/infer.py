@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     ApiPricesOpt,
     FormatOpt,
-    MaxOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
     QuietOpt,
     ScenarioArg,
     flag_names,
+    max_option,
     num,
     overrides,
     scenario_ref,
@@ -62,7 +62,7 @@ def infer(
     usd_per_kwh: str | None = O.USD_PER_KWH,
     grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
-    max_: MaxOpt = None,
+    max_: Annotated[list[str] | None, max_option("usd_per_day=500")] = None,
     quiet: QuietOpt = False,
     api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,

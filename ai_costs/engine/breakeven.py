@@ -18,7 +18,7 @@ from ai_costs.engine.train import estimate_training
 from ai_costs.errors import InvalidInput
 from ai_costs.models.catalog import Catalog
 from ai_costs.models.report import Report, SourceRef
-from ai_costs.models.scenario import BreakevenScenario, InferScenario, TrainScenario
+from ai_costs.models.scenario import MAX_HORIZON_MONTHS, BreakevenScenario, InferScenario, TrainScenario
 from ai_costs.units import DAYS_PER_MONTH, HOURS_PER_MONTH, SECONDS_PER_DAY, WATTS_PER_KW
 
 BREAKEVEN_KEYS = ("crossover_months", "crossover_tokens_per_day", "a_total_usd", "b_total_usd", "horizon_months",
@@ -77,6 +77,9 @@ def estimate_breakeven(
     b = dataclasses.replace(b, monthly_growth=growth, annual_price_decline=decline)
 
     horizon = scenario.horizon_months or acc.inputs.get("lifetime_months") or d.DEFAULT_HORIZON_MONTHS
+    if horizon > MAX_HORIZON_MONTHS:  # buy-vs-rent's default horizon is the lifetime
+        raise InvalidInput(f"--lifetime-years {horizon / 12:g} makes a horizon of {horizon:g} months; at most "
+                           f"{MAX_HORIZON_MONTHS} (give --horizon-months or a shorter lifetime)")
     acc.inputs["horizon_months"] = horizon
     cross = crossover(a, b, horizon) if scenario.mode != "self-host-vs-api" else None
     a_total, b_total = a.cumulative(horizon), b.cumulative(horizon)
@@ -86,7 +89,7 @@ def estimate_breakeven(
         "a_total_usd": a_total,
         "b_total_usd": b_total,
         "horizon_months": horizon,
-        "inference_share": b_total / (a_total + b_total) if scenario.mode == "train-vs-infer" else None,
+        "inference_share": _share(b_total, a_total) if scenario.mode == "train-vs-infer" else None,
     }
     if cross is not None:
         acc.detail["crossover_method"] = cross.method
@@ -107,6 +110,14 @@ def estimate_breakeven(
         warnings.append(f"over 18 months old, check for newer figures: {', '.join(stale)}")
     return Report(command="breakeven", inputs=acc.inputs, summary=summary, assumptions=tuple(acc.assumptions),
                   warnings=tuple(warnings), sources=tuple(acc.sources.values()), detail=acc.detail)
+
+
+def _share(part: float, other: float) -> float | None:
+    """part / (part + other); an unbounded part is the whole (None when both are unbounded or both 0)."""
+    total = part + other
+    if math.isinf(part) and math.isfinite(other):
+        return 1.0
+    return part / total if math.isfinite(total) and total > 0 else None
 
 
 # --- modes ------------------------------------------------------------------------------------------

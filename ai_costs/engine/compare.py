@@ -30,6 +30,8 @@ ROW_KEYS = {
               "price_as_of", "pareto", "message"),
 }
 
+TEXT_ROW_KEYS = frozenset({"gpu", "vendor", "status", "price", "price_as_of", "message"})  # not metrics
+
 
 def _row(task: str, accel: Accelerator, report: Report | None, error: AiCostsError | None) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(ROW_KEYS[task])
@@ -167,7 +169,7 @@ def compare_gpus(
     mark_pareto(task, rows)
     metric = sort or COST[task][0]
     if metric not in ROW_KEYS[task]:
-        sortable = [k for k in ROW_KEYS[task] if k not in {"gpu", "vendor", "status", "price", "price_as_of", "message"}]
+        sortable = [k for k in ROW_KEYS[task] if k not in TEXT_ROW_KEYS]
         raise InvalidInput(f"--sort {metric!r} is not a row metric; choose one of: {', '.join(sortable)}")
     if descending is None:
         descending = metric in HIGHER_IS_BETTER

@@ -136,6 +136,10 @@ INFER_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
 
 
 BreakevenMode = Literal["train-vs-infer", "self-host-vs-api", "finetune-vs-api", "buy-vs-rent"]
+# A century: longer than any accelerator or model is used, and the month-by-month series stays small
+# enough to compute and print at once (docs/reference/breakeven.md).
+MAX_HORIZON_MONTHS = 1200
+Horizon = Annotated[float, Bounds(gt=0, le=MAX_HORIZON_MONTHS), QUANTITY]
 Growth = Annotated[float, Bounds(ge=0, le=10), QUANTITY]  # up to +1,000% a month
 Decline = Annotated[float, Bounds(ge=0, lt=1)]
 
@@ -149,7 +153,7 @@ class BreakevenScenario:
     description: str | None = None
     note: str | None = None
     mode: BreakevenMode | None = None
-    horizon_months: PositiveFloat | None = None
+    horizon_months: Horizon | None = None
     monthly_growth: Growth | None = None
     annual_price_decline: Decline | None = None
     # train-vs-infer

@@ -48,7 +48,9 @@ def fmt_usd(value: float | None) -> str:
     sign, v = ("-" if value < 0 else ""), abs(value)
     if math.isinf(v):
         return f"{sign}unbounded"
-    if v >= 1e6:
+    if v >= 1e15:  # a billion millions: beyond any real budget, in powers of ten
+        text = f"{v:.3g}"
+    elif v >= 1e6:
         text = f"{v / 1e6:,.2f}M"
     elif v >= 100:
         text = f"{v:,.0f}"

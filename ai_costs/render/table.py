@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -10,6 +12,9 @@ from rich.text import Text
 from ai_costs.models.report import Report
 from ai_costs.render.console import console as make_console
 from ai_costs.render.format import LABELS, fmt_count, fmt_usd, fmt_value, title
+
+
+CHART_LIMIT_USD = 1e30  # far beyond any budget; the chart's axis arithmetic overflows on larger values
 
 
 def summary_table(report: Report) -> Table:
@@ -167,8 +172,14 @@ def print_breakeven(report: Report, console: Console | None = None) -> None:
         for r in rows[::step]:
             series_table.add_row(f"{r['month']:.0f}", *(fmt_usd(r[n]) for n in names))
         console.print(series_table)
-        chart = line_chart([r["month"] for r in rows], {n: [r[n] / 1e6 for r in rows] for n in names},
+        # An explosive growth makes a curve unbounded (inf, null in JSON) within the horizon: chart the months
+        # where both curves are finite and say where it stops.
+        shown = [r for r in rows if all(math.isfinite(r[n]) and abs(r[n]) < CHART_LIMIT_USD for n in names)]
+        chart = line_chart([r["month"] for r in shown], {n: [r[n] / 1e6 for r in shown] for n in names},
                            title="Cumulative cost (USD millions) by month", width=width)
+        if len(shown) < len(rows):
+            last = shown[-1]["month"] if shown else 0.0
+            chart += f"\nThe chart stops at month {last:.0f}: beyond it a cost is too large to draw (see the table)."
     console.print(Text(chart))
     print_assumptions(report, console)
     print_checks(report, console)
