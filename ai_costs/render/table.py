@@ -13,7 +13,6 @@ from ai_costs.models.report import Report
 from ai_costs.render.console import console as make_console
 from ai_costs.render.format import LABELS, fmt_count, fmt_usd, fmt_value, title
 
-
 CHART_LIMIT_USD = 1e30  # far beyond any budget; the chart's axis arithmetic overflows on larger values
 
 
