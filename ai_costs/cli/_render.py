@@ -74,7 +74,12 @@ def _write(report: Report, fmt: OutputFormat, table: Callable[[Report], None]) -
 
 
 def listing(title: str, columns: list[str], rows: list[list[str]], fmt: OutputFormat) -> None:
-    """A catalog or preset listing as a table, CSV or markdown (JSON is the caller's full records)."""
+    """A preset listing as a table, CSV or markdown (JSON is the caller's full records)."""
+    with closed_pipe_ok():
+        _listing(title, columns, rows, fmt)
+
+
+def _listing(title: str, columns: list[str], rows: list[list[str]], fmt: OutputFormat) -> None:
     if fmt is OutputFormat.csv:
         from ai_costs.render.csv import rows_csv
 

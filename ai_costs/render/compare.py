@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from ai_costs.models.report import Report
 from ai_costs.render.console import console as make_console
+from ai_costs.render.console import fitted_table
 from ai_costs.render.format import fmt_count, fmt_usd, fmt_value
 from ai_costs.render.table import print_assumptions, print_checks
 
@@ -49,6 +48,8 @@ def _cell(key: str, row: dict[str, Any]) -> str:
         return "unpriced" if priced_key and row.get("status") == "unpriced" else ""
     if key == "tokens_per_usd":
         return fmt_count(value)
+    if key == "wall_clock_days":
+        return f"{value:,.1f}"  # the header says days
     if key.startswith("usd") or key.endswith("usd"):
         return fmt_usd(value)
     return fmt_value(key, value)
@@ -63,13 +64,9 @@ def print_comparison(report: Report, *, wide: bool = False, console: Console | N
     console.print(f"Accelerators for this {task} job, by {report.inputs['sort']} "
                   f"({'descending' if report.inputs['descending'] else 'ascending'})", style="bold")
     columns = COLUMNS[task] + (WIDE[task] if wide else [])
-    table = Table(box=box.SIMPLE_HEAD)
-    for key, label in columns:
-        table.add_column(label, justify="left" if key in {"gpu", "status", "price"} else "right",
-                         no_wrap=True, min_width=len(label))
-    for row in rows:
-        table.add_row(*(_cell(key, row) for key, _ in columns))
-    console.print(table)
+    text = {"gpu", "status", "price"}
+    console.print(fitted_table([label for _, label in columns], [[_cell(key, row) for key, _ in columns] for row in rows],
+                               numeric=[key not in text for key, _ in columns], console=console))
     console.print(f"Best: {report.summary['best'] or 'none priced'}. pareto *: no other row is both cheaper and "
                   "faster. States: no price (no sourced price), no fit, no peak (precision not published), "
                   "assumed (priced only by a rate from a published estimate), misses (a latency target cannot be met). "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -11,6 +12,7 @@ from rich.text import Text
 
 from ai_costs.models.report import Report
 from ai_costs.render.console import console as make_console
+from ai_costs.render.console import fitted_table
 from ai_costs.render.format import LABELS, fmt_count, fmt_usd, fmt_value, title
 
 CHART_LIMIT_USD = 1e30  # far beyond any budget; the chart's axis arithmetic overflows on larger values
@@ -29,21 +31,12 @@ def summary_table(report: Report) -> Table:
     return table
 
 
-def lines_table(report: Report) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title="Cost lines (* = rests on an assumption)", title_justify="left")
-    table.add_column("item", overflow="fold")
-    table.add_column("quantity", justify="right")
-    table.add_column("unit price", justify="right")
-    table.add_column("cost", justify="right")
-    for line in report.line_items:
-        unit_price = "n/a" if line.usd_per_unit is None else f"{fmt_usd(line.usd_per_unit)}/{line.unit}"
-        table.add_row(
-            line.name + (" *" if line.assumption else ""),
-            f"{fmt_count(line.quantity)} {line.unit}",
-            unit_price,
-            fmt_usd(line.usd),
-        )
-    return table
+def lines_table(report: Report, console: Console) -> Table:
+    rows = [[line.name + (" *" if line.assumption else ""), f"{fmt_count(line.quantity)} {line.unit}",
+             "n/a" if line.usd_per_unit is None else f"{fmt_usd(line.usd_per_unit)}/{line.unit}", fmt_usd(line.usd)]
+            for line in report.line_items]
+    return fitted_table(["item", "quantity", "unit price", "cost"], rows, numeric=[False, True, True, True],
+                        console=console, title="Cost lines (* = rests on an assumption)")
 
 
 def memory_table(memory: dict[str, float]) -> Table:
@@ -91,17 +84,11 @@ def grouped_table(
     """Rows in named groups: each group's name on a row of its own, then its rows. The first column
     (names) wraps; the others (numbers, verdicts) never do, so no column is lost on a narrow terminal."""
     console = console or make_console()
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
-    table.add_column(header[0], overflow="fold")
-    for i, column in enumerate(header[1:], 1):
-        width = max([len(column), *(len(row[i]) for _, rows in groups for row in rows)])
-        table.add_column(column, justify="right" if i < len(header) - 1 or column.endswith("%") else "left",
-                         no_wrap=True, min_width=width)
-    for name, rows in groups:
-        table.add_row(Text(name, style="bold"), *[""] * (len(header) - 1))
-        for row in rows:
-            table.add_row(*row)
-    console.print(table)
+    rows: list[list[Any]] = []
+    for name, group in groups:
+        rows += [[Text(name, style="bold"), *[""] * (len(header) - 1)], *group]
+    console.print(fitted_table(header, rows, numeric=[False] + [True] * (len(header) - 1), console=console,
+                              title=title))
     return console
 
 
@@ -110,7 +97,7 @@ def print_report(report: Report, console: Console | None = None) -> None:
     console.print(title(report), style="bold")
     console.print(summary_table(report))
     if report.line_items:
-        console.print(lines_table(report))
+        console.print(lines_table(report, console))
     memory = report.detail.get("memory_per_gpu_gb")
     if memory:
         console.print(memory_table(memory))
