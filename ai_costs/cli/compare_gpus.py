@@ -39,13 +39,17 @@ def compare_gpus(
                             RANK, "METRIC"),
     descending: bool | None = typer.Option(None, "--desc/--asc", help="Sort order  [default: best first]",
                                            rich_help_panel=RANK, show_default=False),
-    only: str | None = text("--only", "Only these accelerators, e.g. h100-sxm,mi300x", RANK, "ID,ID"),
-    vendor: str | None = text("--vendor", "Only this vendor: nvidia | amd | intel | google | aws", RANK, "V"),
-    top: int | None = typer.Option(None, "--top", help="Show the first N rows.", rich_help_panel=RANK,
-                                   show_default=False),
-    wide: bool = typer.Option(False, "--wide", help="Show every column (table mode).", rich_help_panel=RANK),
-    model: str | None = O.MODEL,
-    gpus: str | None = num("--gpus", "Accelerators (train: in total; infer: per replica).", JOB),
+    only: str | None = text("--only", "Only these accelerators, e.g. h100-sxm,mi300x  [default: all]", RANK, "ID,ID"),
+    vendor: str | None = text("--vendor", "Only this vendor: nvidia | amd | intel | google | aws  [default: all]",
+                              RANK, "V"),
+    top: int | None = typer.Option(None, "--top", help="Show the first N rows  \\[default: all]", rich_help_panel=RANK,
+                                   metavar="N", show_default=False, min=1),
+    wide: bool = typer.Option(False, "--wide", help="Show every column (table mode)  \\[default: off]",
+                              rich_help_panel=RANK, show_default=False),
+    model: str | None = text("--model", "Model id from `ai-costs catalog models`.", JOB, "ID"),
+    gpus: str | None = num("--gpus", "Accelerators (train: in total; infer: per replica)  [default: train: from "
+                           "--days or the fewest that fit; infer: the cheapest count from the fewest that fit up to "
+                           "8x]", JOB),
     precision: str | None = text("--precision", "Precision  [default: bf16]", JOB, "P"),
     params: str | None = O.PARAMS,
     active_params: str | None = O.ACTIVE_PARAMS,
@@ -86,19 +90,23 @@ def compare_gpus(
     presets_dir: PresetsDirOpt = None,
 
 ) -> None:
-    """Every accelerator in the catalog ranked for one training or serving job: fits or not, the count,
-    time or throughput, cost, tokens per dollar, energy, and where each price comes from.
+    """Every accelerator in the catalog ranked for one training or serving job.
+
+    For each accelerator: fits or not, the count, time or throughput, cost, tokens per dollar, energy,
+    and where its price comes from; the Pareto front of cost and speed is marked.
 
     Examples:
 
-      ai-costs compare-gpus --task infer --model llama-3.1-70b --precision fp8 --input-tokens 1000
-      --output-tokens 1000
+      ai-costs compare-gpus --task infer --model llama-3.1-70b --precision fp8 \\
+        --input-tokens 1000 --output-tokens 1000
 
       ai-costs compare-gpus --task train --params 70B --tokens 2T --days 30
 
-      ai-costs compare-gpus llama-3.1-8b-self-hosted --vendor nvidia --sort output_tokens_per_second_per_gpu
+      ai-costs compare-gpus llama-3.1-8b-self-hosted --vendor nvidia \\
+        --sort output_tokens_per_second_per_gpu
 
-      ai-costs compare-gpus llama-3.1-405b --only h100-sxm,h200,b200,mi300x --format json
+      ai-costs compare-gpus llama-3.1-405b --only h100-sxm,h200,b200,mi300x \\
+        --format json
     """
     from ai_costs.catalog import load_catalog
     from ai_costs.engine.compare import compare_gpus as run

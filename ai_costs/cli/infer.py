@@ -42,7 +42,7 @@ def infer(
     batch_fraction: str | None = O.BATCH_FRACTION,
     peak_to_average: str | None = O.PEAK_TO_AVERAGE,
     api: str | None = text("--api", "API model id from `ai-costs catalog apis`.", API, "ID"),
-    model: str | None = O.MODEL,
+    model: str | None = O.SERVED_MODEL,
     gpu: str | None = O.GPU,
     gpus: str | None = num("--gpus", "Accelerators per replica  [default: fewest that fit]", HOST),
     precision: str | None = text("--precision", "Weights: bf16 | fp16 | fp8 | int8 | int4 | fp4  [default: bf16]",
@@ -70,16 +70,23 @@ def infer(
 ) -> None:
     """Cost of serving a workload: per-token API prices, or self-hosted accelerators.
 
+    The workload is requests per day and tokens per call; it is priced through an API (--api) or on
+    replicas of self-hosted accelerators (--model, --gpu), sized for the load and any latency target.
+
     Examples:
 
       ai-costs infer chatgpt-scale
 
-      ai-costs infer --api gpt-4o --daily-users 100M --requests-per-user 5 --input-tokens 500 --output-tokens 0
+      ai-costs infer --api gpt-4o --daily-users 100M --requests-per-user 5 \\
+        --input-tokens 500 --output-tokens 0
 
-      ai-costs infer --model llama-3.1-70b --gpu h100-sxm --gpus 2 --precision fp8 --input-tokens 1000
-      --output-tokens 1000 --requests-per-day 1M --peak-to-average 2
+      ai-costs infer --model llama-3.1-70b --gpu h100-sxm --gpus 2 \\
+        --precision fp8 --input-tokens 1000 --output-tokens 1000 \\
+        --requests-per-day 1M --peak-to-average 2
 
       ai-costs infer llama-3.1-8b-self-hosted --max-tpot 0.02
+
+      ai-costs infer chatgpt-scale --max usd_per_day=1M --format json
     """
     from ai_costs.catalog import load_catalog
     from ai_costs.cli._render import finish
