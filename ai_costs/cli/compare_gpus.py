@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -108,47 +110,65 @@ def compare_gpus(
       ai-costs compare-gpus llama-3.1-405b --only h100-sxm,h200,b200,mi300x \\
         --format json
     """
-    from ai_costs.catalog import load_catalog
-    from ai_costs.engine.compare import compare_gpus as run
-    from ai_costs.models.scenario import INFER_EXCLUSIVE, TRAIN_EXCLUSIVE
-    from ai_costs.presets import build_scenario, resolve, scenario_kind
-
     values = locals()
+    from ai_costs.catalog import load_catalog
+    from ai_costs.cli._render import finish
+    from ai_costs.engine.compare import compare_gpus as rank
+
     dirs = presets_dir or []
     ref = scenario_ref(scenario, preset)
+    task = _task(ref, task, dirs)
+    job = _job(task, ref, _given(values, task, ref), dirs)
+    ids = [s.strip() for s in only.split(",") if s.strip()] if only else []
+    report = rank(job, load_catalog(dirs), only=ids, vendor=vendor, sort=sort, descending=descending, top=top)
+    finish(report, fmt, max_, functools.partial(_table, wide=wide), quiet=quiet)
+
+
+def _task(ref: str | None, task: str | None, dirs: list[Path]) -> str:
+    """train or infer: the scenario's kind, which --task may repeat but not contradict."""
     if ref is not None:
+        from ai_costs.presets import resolve, scenario_kind
+
         kind = scenario_kind(resolve(ref, dirs))
         if task is not None and task != kind:
             raise InvalidInput(f"--task {task} contradicts the scenario, which is a {kind!r} scenario")
         task = kind
     if task not in {"train", "infer"}:
         raise InvalidInput("give --task train or --task infer (or a train/infer scenario)")
+    return task
+
+
+def _given(values: dict[str, Any], task: str, ref: str | None) -> dict[str, Any]:
+    """The options given, by scenario field; an option of the other task is an error."""
     fields = TRAIN_FIELDS if task == "train" else INFER_FIELDS
-    every = set(TRAIN_FIELDS) | set(INFER_FIELDS)
-    given: dict[str, Any] = {k: v for k, v in values.items() if k in every and v is not None}
+    given = {k: v for k, v in values.items() if k in set(TRAIN_FIELDS) | set(INFER_FIELDS) and v is not None}
     wrong = sorted(k for k in given if k not in fields)
     if wrong:
         names = ", ".join(flag_names(wrong).values())
         raise InvalidInput(f"{names} {'does' if len(wrong) == 1 else 'do'} not apply to --task {task}")
-    if task == "infer":
-        given.setdefault("model", None)
-        if ref is None and given["model"] is None:
-            raise InvalidInput("give --model for --task infer")
-        given = {k: v for k, v in given.items() if v is not None}
-        cls: Any = InferScenario
-        exclusive: Any = INFER_EXCLUSIVE
+    if task == "infer" and ref is None and "model" not in given:
+        raise InvalidInput("give --model for --task infer")
+    return given
+
+
+def _job(task: str, ref: str | None, given: dict[str, Any], dirs: list[Path]) -> TrainScenario | InferScenario:
+    """The train or infer scenario every accelerator is evaluated for (self-hosted only)."""
+    from ai_costs.models.scenario import INFER_EXCLUSIVE, TRAIN_EXCLUSIVE
+    from ai_costs.presets import build_scenario
+
+    job: TrainScenario | InferScenario
+    if task == "train":
+        job = build_scenario(TrainScenario, task, ref, given, presets_dirs=dirs, flags=flag_names(TRAIN_FIELDS),
+                             exclusive=TRAIN_EXCLUSIVE)
     else:
-        cls, exclusive = TrainScenario, TRAIN_EXCLUSIVE
-    scen = build_scenario(cls, task, ref, given, presets_dirs=dirs, flags=flag_names(fields), exclusive=exclusive)
-    if isinstance(scen, InferScenario) and scen.api is not None:
+        job = build_scenario(InferScenario, task, ref, given, presets_dirs=dirs, flags=flag_names(INFER_FIELDS),
+                             exclusive=INFER_EXCLUSIVE)
+    if isinstance(job, InferScenario) and job.api is not None:
         raise InvalidInput("compare-gpus ranks self-hosted accelerators: the scenario names an API (--api)")
-    ids = [s.strip() for s in only.split(",") if s.strip()] if only else []
-    report = run(scen, load_catalog(dirs), only=ids, vendor=vendor, sort=sort, descending=descending, top=top)
-    from ai_costs.cli._render import finish
+    return job
 
-    def table(r: Report) -> None:
-        from ai_costs.render.compare import print_comparison
 
-        print_comparison(r, wide=wide)
+def _table(report: Report, wide: bool) -> None:
+    from ai_costs.render.compare import print_comparison
 
-    finish(report, fmt, max_, table, quiet=quiet)
+    print_comparison(report, wide=wide)
