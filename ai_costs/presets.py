@@ -6,6 +6,7 @@ user dir ($XDG_CONFIG_HOME or ~/.config)/ai-costs/presets, then the presets ship
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 from collections.abc import Mapping, Sequence
@@ -63,7 +64,8 @@ def read_data(path: Path) -> Any:
     """A scenario file's data (`-`: standard input). A bundled preset is read from its pre-parsed JSON copy
     when that was made from exactly this file, so the JSON path of a preset needs no YAML parser."""
     if path != STDIN and path.parent == bundled_dir():
-        return parsed_or_compiled(read_text(path), _compiled_presets().get(path.name), origin=str(path))
+        # a copy: callers may change the data, and the parsed copies are shared for the whole process
+        return copy.deepcopy(parsed_or_compiled(read_text(path), _compiled_presets().get(path.name), origin=str(path)))
     return load_yaml_file(path)
 
 

@@ -138,3 +138,11 @@ def test_text_fields_of_compare_gpus_are_not_metrics() -> None:
     assert r.exit_code == 2 and "unknown metric 'message'" in r.stderr
     valid = r.stderr.split("valid metrics: ")[1].strip().split(", ")
     assert not {"gpu", "vendor", "status", "price", "price_as_of", "message", "fits", "pareto"} & set(valid)
+
+
+def test_an_override_does_not_change_the_preset_for_the_next_run() -> None:
+    # the pre-parsed preset copies are shared by the process: --model used to pop `api` from them for good
+    assert invoke("infer", "chatgpt-scale-full", "--model", "llama-3.1-70b", "--gpu", "h100", "--format", "json",
+                  "-q").exit_code == 0
+    again = invoke("infer", "chatgpt-scale-full", "--format", "json", "-q")
+    assert again.exit_code == 0 and again.json()["inputs"]["api"] == "gpt-4o"
