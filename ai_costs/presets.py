@@ -126,8 +126,10 @@ def read_scenario_file(path: Path, kind: str) -> dict[str, Any]:
         raise InvalidInput(f"{where}: a scenario file is a mapping with kind, version and fields", code="invalid_preset")
     found = data.get("kind")
     if found != kind:
-        name = "-" if path == STDIN else path.stem
-        hint = f"; run it with `ai-costs {found} {name}`" if found in {"train", "infer", "breakeven"} else ""
+        # a preset by its name; a file (or standard input) as given
+        name = path.stem if any(path.parent == d for d, _ in search_path()) else origin_of(path)
+        known = isinstance(found, str) and found in {"train", "infer", "breakeven"}
+        hint = f"; run it with `ai-costs {found} {name}`" if known else ""
         raise InvalidInput(f"{where}: kind is {found!r}, not {kind!r}{hint}", code="wrong_kind")
     return data
 

@@ -106,7 +106,7 @@ def usage_message(exc: Any) -> str:
         near = [known[n] for n in get_close_matches(name.lstrip("-"), list(known), n=3, cutoff=0.75)]
         message = f"No such option: {name}" + (f" (did you mean {' or '.join(near)}?)" if near else "")
     else:
-        message = str(exc.format_message())
+        message = str(exc.format_message()).replace("Value error, ", "")  # pydantic's prefix, via typer
     message = " ".join(message.split())
     path = getattr(ctx, "command_path", None)
     return f"{message.rstrip('.')}. See '{path} --help'." if path else message

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from ai_costs.cli._errors import handles_errors
+from ai_costs.cli._errors import closed_pipe_ok, handles_errors
 from ai_costs.cli._options import FormatOpt, PresetsDirOpt
 from ai_costs.render import OutputFormat
 
@@ -49,9 +49,12 @@ def show(name: str = typer.Argument(..., help="Preset name or path.", metavar="N
 
       ai-costs presets show llama-3.1-405b > my-run.yaml
     """
+    from ai_costs._yaml import read_text
     from ai_costs.presets import resolve
 
-    sys.stdout.write(resolve(name, presets_dir or []).read_text(encoding="utf-8"))
+    text = read_text(resolve(name, presets_dir or []))
+    with closed_pipe_ok():
+        sys.stdout.write(text)
 
 
 @presets_app.command("path")
