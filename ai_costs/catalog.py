@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,10 @@ from ai_costs.models.catalog import (
     ModelFile,
 )
 
+# The package's own data, next to this file. importlib.resources would find it in a zipped install too,
+# but importing its readers costs a few milliseconds of every start-up, and the wheel installs unzipped.
+PACKAGE_DIR = Path(__file__).parent
+DATA_DIR = PACKAGE_DIR / "data"
 PRESETS_DIR_ENV = "AI_COSTS_PRESETS_DIR"
 API_PRICES_ENV = "AI_COSTS_API_PRICES"
 PER_MILLION = 1e6
@@ -153,7 +156,7 @@ def bundled_data(section: str) -> Any:
     """The bundled YAML of a section, parsed. A JSON copy made by `python -m ai_costs.catalog` is used
     when its checksum matches the YAML, so an edited YAML file is never shadowed by a stale copy."""
     name = _FILES[section][0]
-    data_dir = files("ai_costs") / "data"
+    data_dir = DATA_DIR
     text = (data_dir / name).read_text(encoding="utf-8")
     compiled = data_dir / COMPILED_DIR / f"{section}.json"
     return parsed_or_compiled(text, _json_copy(compiled), origin=f"bundled catalog {name}")
@@ -186,7 +189,7 @@ def compile_bundled(target: Path) -> list[Path]:
         written.append(path)
 
     for section, (name, _, _) in _FILES.items():
-        write(target / f"{section}.json", copy((files("ai_costs") / "data" / name).read_text(encoding="utf-8"),
+        write(target / f"{section}.json", copy((DATA_DIR / name).read_text(encoding="utf-8"),
                                                f"ai_costs/data/{name}"))
     presets = sorted(p for p in bundled_dir().iterdir() if p.suffix in SUFFIXES)
     write(target / PRESETS_COPY, {p.name: copy(p.read_text(encoding="utf-8"), f"presets/{p.name}") for p in presets})

@@ -11,12 +11,11 @@ import functools
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ai_costs._yaml import STDIN, load_yaml_file, origin_of, parsed_or_compiled, read_text
-from ai_costs.catalog import COMPILED_DIR, PRESETS_COPY, user_config_dir, user_dirs
+from ai_costs.catalog import COMPILED_DIR, DATA_DIR, PACKAGE_DIR, PRESETS_COPY, user_config_dir, user_dirs
 from ai_costs.errors import InvalidInput, UnknownId
 from ai_costs.models._schema import validate
 from ai_costs.models.scenario import rivals
@@ -36,7 +35,7 @@ class PresetInfo:
 
 def bundled_dir() -> Path:
     """Presets shipped in the wheel (ai_costs/_presets), or the repo's presets/ in a source checkout."""
-    shipped = Path(str(files("ai_costs") / "_presets"))
+    shipped = PACKAGE_DIR / "_presets"
     if shipped.is_dir():
         return shipped
     return Path(__file__).resolve().parent.parent / "presets"
@@ -54,7 +53,7 @@ def _compiled_presets() -> dict[str, Any]:
     import json
 
     try:
-        copies = json.loads((files("ai_costs") / "data" / COMPILED_DIR / PRESETS_COPY).read_text(encoding="utf-8"))
+        copies = json.loads((DATA_DIR / COMPILED_DIR / PRESETS_COPY).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return copies if isinstance(copies, dict) else {}

@@ -71,9 +71,28 @@ def _without_flag_metavars(params: list[Any]) -> list[Any]:
     return params
 
 
+def _share_text_coercion(params: list[Any]) -> None:
+    """typer builds a pydantic TypeAdapter for every parameter of the command that runs, given or not (about
+    0.2 ms each, and a command has 30 to 50 options). Options typed `str` carry no constraint for typer (the
+    scenario validates their text), so one adapter serves them all. Uses typer's lazily filled
+    `_runtime_param`; if a typer release renames it, this does nothing and typer builds its own."""
+    shared = None
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if (descriptor is None or descriptor.annotation is not str or not hasattr(param, "_runtime_param")
+                or param._runtime_param is not None or descriptor.parameter_info.parser is not None):
+            continue
+        if shared is None:
+            shared = param.get_runtime_param()
+        else:
+            param._runtime_param = shared
+
+
 class _Command(TyperCommand):
     def get_params(self, ctx: Any) -> list[Any]:
-        return _without_flag_metavars(super().get_params(ctx))
+        params = _without_flag_metavars(super().get_params(ctx))
+        _share_text_coercion(params)
+        return params
 
 
 class _Group(TyperGroup):

@@ -1,17 +1,15 @@
 """Results of `ai-costs check` and `ai-costs diff` (kept apart from report.py: only these two commands
 build them, so the other commands do not create these classes at start-up)."""
 
-from __future__ import annotations
-
 import dataclasses
-from dataclasses import dataclass
 from typing import Any
 
+from ai_costs.models._base import Model, model
 from ai_costs.models.report import SCHEMA_VERSION, Check
 
 
-@dataclass(frozen=True, kw_only=True)
-class BudgetLine:
+@model
+class BudgetLine(Model):
     """One line of a budget file, estimated and checked: ok when every limit holds."""
 
     name: str
@@ -26,8 +24,8 @@ class BudgetLine:
         return all(c.ok for c in self.checks)
 
 
-@dataclass(frozen=True, kw_only=True)
-class BudgetReport:
+@model
+class BudgetReport(Model):
     """`ai-costs check`: every line of a budget file; over budget when any line fails (exit code 1)."""
 
     budget: str
@@ -54,8 +52,8 @@ class BudgetReport:
         }
 
 
-@dataclass(frozen=True, kw_only=True)
-class MetricDelta:
+@model
+class MetricDelta(Model):
     """One summary metric of two estimates: head - base, and that change in percent of |base| (None when
     either side is unknown, or the base is zero)."""
 
@@ -66,8 +64,8 @@ class MetricDelta:
     pct: float | None
 
 
-@dataclass(frozen=True, kw_only=True)
-class ScenarioDiff:
+@model
+class ScenarioDiff(Model):
     """Two estimates of one scenario side by side; `over` names the cost metrics above the allowed rise."""
 
     name: str
@@ -82,8 +80,8 @@ class ScenarioDiff:
         return not self.over
 
 
-@dataclass(frozen=True, kw_only=True)
-class DiffReport:
+@model
+class DiffReport(Model):
     """`ai-costs diff`: scenarios matched by name; over budget when a cost metric rises past the limit."""
 
     max_increase_pct: float | None

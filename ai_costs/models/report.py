@@ -1,16 +1,16 @@
 """Results: cost lines, sources and the report every estimating command returns."""
 
-from __future__ import annotations
-
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from ai_costs.models._base import Model, model
 
 SCHEMA_VERSION = "1"
 
 
-@dataclass(frozen=True, kw_only=True)
-class CostLine:
+@model
+class CostLine(Model):
     """One cost component: quantity x usd_per_unit = usd. `assumption` marks figures resting on a
     default (MFU, utilization, tokens per request...) rather than on the user's own numbers."""
 
@@ -22,8 +22,8 @@ class CostLine:
     assumption: bool
 
 
-@dataclass(frozen=True, kw_only=True)
-class SourceRef:
+@model
+class SourceRef(Model):
     """A catalog entry the estimate used, with its provenance and whether it is over 18 months old."""
 
     kind: str
@@ -33,8 +33,8 @@ class SourceRef:
     stale: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class Check:
+@model
+class Check(Model):
     """A budget limit on one metric: ok when the value is known and at most the limit."""
 
     metric: str
@@ -43,8 +43,8 @@ class Check:
     ok: bool
 
 
-@dataclass(frozen=True, kw_only=True)
-class Report:
+@model
+class Report(Model):
     """The result of an estimating command, serialised as the versioned JSON envelope."""
 
     command: str

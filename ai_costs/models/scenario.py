@@ -4,12 +4,11 @@ Field names match the command-line options in snake_case (`--gpu-hours` is `gpu_
 Unset fields are None; the engine resolves defaults and reports every one in `inputs`.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Annotated, Any, Literal
 
 from ai_costs.errors import InvalidInput
+from ai_costs.models._base import Model, model
 from ai_costs.models._schema import QUANTITY, Bounds, Fraction, NonNegativeFloat, PositiveFloat, PositiveInt
 
 Multiplier = Annotated[float, Bounds(ge=1), QUANTITY]  # >= 1: overhead on top of the final run
@@ -19,8 +18,8 @@ Method = Literal["pretrain", "full", "lora", "qlora"]
 Pricing = Literal["on-demand", "reserved-1y", "reserved-3y", "spot", "capacity-block", "assumed", "owned"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class TrainScenario:
+@model
+class TrainScenario(Model):
     """A pre-training or fine-tuning run. Exactly one compute source: params x tokens, flops, gpu_hours."""
 
     kind: Literal["train"] = "train"
@@ -70,8 +69,8 @@ NonNegInt = Annotated[int, Bounds(ge=0), QUANTITY]
 Share = Annotated[float, Bounds(ge=0, le=1)]
 
 
-@dataclass(frozen=True, kw_only=True)
-class InferScenario:
+@model
+class InferScenario(Model):
     """A serving workload, priced through an API (`api`) or on self-hosted accelerators (`model`)."""
 
     kind: Literal["infer"] = "infer"
@@ -144,8 +143,8 @@ Growth = Annotated[float, Bounds(ge=0, le=10), QUANTITY]  # up to +1,000% a mont
 Decline = Annotated[float, Bounds(ge=0, lt=1)]
 
 
-@dataclass(frozen=True, kw_only=True)
-class BreakevenScenario:
+@model
+class BreakevenScenario(Model):
     """Two cost streams and when they cross. Sides are scenarios (preset names or paths) or amounts."""
 
     kind: Literal["breakeven"] = "breakeven"
@@ -246,8 +245,8 @@ def field_names(cls: type) -> list[str]:
     return [f.name for f in fields(cls)]
 
 
-@dataclass(frozen=True, kw_only=True)
-class BudgetLine:
+@model
+class BudgetLine(Model):
     """One line of a budget file: a scenario (preset or path), field overrides, and limits."""
 
     scenario: str
@@ -256,8 +255,8 @@ class BudgetLine:
     max: dict[str, NonNegativeFloat] | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class BudgetFile:
+@model
+class BudgetFile(Model):
     """`ai-costs check BUDGET.yaml`: scenarios with limits; exit 1 when a line fails."""
 
     version: Literal[1]
