@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,20 @@ def test_shell_completion_is_offered() -> None:
     assert "--install-completion" in out and "--show-completion" in out
     script = invoke("--show-completion", "bash")
     assert script.exit_code == 0 and "_AI_COSTS_COMPLETE" in script.stdout
+
+
+def test_a_json_run_of_a_preset_builds_only_its_command_and_parses_no_yaml(tmp_path: Path) -> None:
+    # start-up (bench/startup.py): the other commands' modules, YAML and the unused models stay unloaded
+    code = (
+        "import sys\nfrom ai_costs.cli import run\n"
+        "assert run(['train', 'llama-3.1-405b', '--format', 'json', '-q']) == 0\n"
+        "loaded = set(sys.modules)\n"
+        "assert 'yaml' not in loaded, 'yaml'\n"
+        "others = {'ai_costs.cli.' + m for m in ('infer', 'breakeven', 'compare_gpus', 'check', 'diff', 'catalog')}\n"
+        "assert not others & loaded, others & loaded\n"
+        "assert not {'ai_costs.engine.infer', 'ai_costs.engine.breakeven', 'rich'} & loaded\n"
+        "from ai_costs.models.scenario import InferScenario, TrainScenario\n"
+        "assert InferScenario.__dict__['_pending_dataclass'] and not TrainScenario.__dict__['_pending_dataclass']\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert proc.returncode == 0, proc.stderr
