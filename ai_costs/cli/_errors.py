@@ -109,7 +109,8 @@ def usage_message(exc: Any) -> str:
         message = str(exc.format_message()).replace("Value error, ", "")  # pydantic's prefix, via typer
     message = " ".join(message.split())
     path = getattr(ctx, "command_path", None)
-    return f"{message.rstrip('.')}. See '{path} --help'." if path else message
+    message = message.rstrip(".") + ("" if message.endswith("?") else ".")
+    return f"{message} See '{path} --help'." if path else message
 
 
 def run_command(app: typer.Typer, argv: Sequence[str], prog_name: str = "ai-costs") -> int:

@@ -102,3 +102,8 @@ def test_a_json_run_of_a_preset_builds_only_its_command_and_parses_no_yaml(tmp_p
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_an_unknown_command_suggests_the_close_one() -> None:
+    r = invoke("trian")
+    assert r.stderr == "Error: No such command 'trian'. Did you mean 'train'? See 'ai-costs --help'.\n"
