@@ -80,7 +80,9 @@ def litellm_entries(data: dict[str, Any], *, source: str, as_of: str, known: dic
     (USD per million tokens). A key matching a bundled id or alias replaces that entry under its id."""
     out = []
     for key, spec in data.items():
-        if key == "sample_spec" or not isinstance(spec, dict) or spec.get("mode") not in _LITELLM_TEXT_MODES:
+        mode = spec.get("mode") if isinstance(spec, dict) else None
+        if key == "sample_spec" or not isinstance(spec, dict) or not isinstance(mode, str | None) \
+                or mode not in _LITELLM_TEXT_MODES:
             continue
         p_in, p_out = spec.get("input_cost_per_token"), spec.get("output_cost_per_token")
         if not isinstance(p_in, int | float) or not isinstance(p_out, int | float) or p_in <= 0 or p_out <= 0:

@@ -146,3 +146,12 @@ def test_an_override_does_not_change_the_preset_for_the_next_run() -> None:
                   "-q").exit_code == 0
     again = invoke("infer", "chatgpt-scale-full", "--format", "json", "-q")
     assert again.exit_code == 0 and again.json()["inputs"]["api"] == "gpt-4o"
+
+
+def test_a_price_file_with_a_list_as_mode_is_skipped_not_a_crash(tmp_path: Path) -> None:
+    # found by bench/fuzz.py: `"mode": ["chat"]` made the set lookup raise TypeError
+    f = tmp_path / "prices.json"
+    f.write_text('{"gpt-4o": {"mode": ["chat"], "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}}')
+    r = invoke("infer", "--api", "gpt-4o", "--requests-per-day", "1", "--input-tokens", "1", "--output-tokens", "1",
+               "--api-prices", str(f), "-q")
+    assert r.exit_code == 0, r.stderr
