@@ -18,7 +18,7 @@ from ai_costs.engine.infer import API_SUMMARY_KEYS, SELF_HOSTED_KEYS
 from ai_costs.engine.train import TRAIN_SUMMARY_KEYS
 from ai_costs.models._schema import core_schema_for
 from ai_costs.models.budget import MetricDelta
-from ai_costs.models.report import SCHEMA_VERSION, Check, CostLine, SourceRef
+from ai_costs.models.report import RANGE_KEYS, ROW_RANGE_KEYS, SCHEMA_VERSION, Check, CostLine, SourceRef
 from ai_costs.models.scenario import BreakevenScenario, BudgetFile, InferScenario, TrainScenario
 
 SCENARIOS: dict[str, type] = {"train": TrainScenario, "infer": InferScenario, "breakeven": BreakevenScenario}
@@ -46,11 +46,40 @@ def _summary(command: str) -> CoreSchema:
         return _strict(fields, "InferSummary")
     if command == "breakeven":
         return _strict({k: _field(_number()) for k in BREAKEVEN_KEYS}, "BreakevenSummary")
-    row = cs.typed_dict_schema({k: _field(cs.any_schema(), required=False)
+    row = cs.typed_dict_schema({k: _field(_ranges("compare-gpus") if k == "ranges" else cs.any_schema(), required=False)
                                 for k in dict.fromkeys(ROW_KEYS["train"] + ROW_KEYS["infer"])},
                                extra_behavior="forbid", cls_name="AcceleratorRow")
     return _strict({"best": _field(cs.nullable_schema(cs.str_schema())), "rows": _field(cs.list_schema(row))},
                    "CompareSummary")
+
+
+def _quantiles() -> CoreSchema:
+    return _strict({q: _field(_number()) for q in ("p5", "p50", "p95")}, "Range")
+
+
+def _ranges(command: str) -> CoreSchema:
+    """metric -> {p5, p50, p95}; null = unbounded (a crossover beyond the horizon)."""
+    keys = RANGE_KEYS.get(command) or tuple(dict.fromkeys(ROW_RANGE_KEYS["train"] + ROW_RANGE_KEYS["infer"]))
+    return _strict({k: _field(_quantiles(), required=False) for k in keys}, f"{command.title().replace('-', '')}Ranges")
+
+
+def _sensitivity() -> CoreSchema:
+    return cs.list_schema(_strict({
+        "input": _field(cs.str_schema()), "unit": _field(cs.str_schema()), "input_p5": _field(cs.float_schema()),
+        "input_p95": _field(cs.float_schema()), "metric": _field(cs.str_schema()),
+        "metric_at_p5": _field(_number()), "metric_at_p95": _field(_number()),
+    }, "Sensitivity"))
+
+
+def _uncertain_inputs() -> CoreSchema:
+    return cs.list_schema(_strict({
+        "name": _field(cs.str_schema()), "unit": _field(cs.str_schema()),
+        "distribution": _field(cs.literal_schema(["lognormal", "empirical", "loguniform", "exact"])),
+        "parameters": _field(cs.dict_schema(cs.str_schema(), cs.any_schema())),
+        "central": _field(cs.float_schema()), "p5": _field(cs.float_schema()), "p95": _field(cs.float_schema()),
+        "pinned": _field(cs.bool_schema()), "pinned_by": _field(cs.nullable_schema(cs.str_schema())),
+        "spread": _field(cs.float_schema()), "source": _field(cs.str_schema()),
+    }, "UncertainInput"))
 
 
 def _envelope(command: str, fields: dict[str, Any]) -> CoreSchema:
@@ -69,6 +98,7 @@ def report_core_schema(command: str) -> CoreSchema:
             "name": _field(cs.str_schema()), "scenario": _field(cs.str_schema()), "command": _field(cs.str_schema()),
             "ok": _field(cs.bool_schema()), "checks": _field(cs.list_schema(core_schema_for(Check))),
             "summary": _field(cs.dict_schema(cs.str_schema(), cs.any_schema())), "warnings": _field(strings),
+            "ranges": _field(cs.dict_schema(cs.str_schema(), cs.dict_schema(cs.str_schema(), _number()))),
         }, "BudgetLine")
         return _envelope(command, {"budget": _field(cs.str_schema()), "lines": _field(cs.list_schema(line))})
     if command == "diff":
@@ -82,6 +112,9 @@ def report_core_schema(command: str) -> CoreSchema:
     return _envelope(command, {
         "inputs": _field(cs.dict_schema(cs.str_schema(), cs.any_schema())),
         "summary": _field(_summary(command)),
+        "ranges": _field(_ranges(command)),
+        "sensitivity": _field(_sensitivity()),
+        "uncertain_inputs": _field(_uncertain_inputs()),
         "line_items": _field(cs.list_schema(core_schema_for(CostLine))),
         "assumptions": _field(strings),
         "warnings": _field(strings),

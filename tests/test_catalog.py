@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,3 +149,127 @@ def test_compiled_preset_copies_match_the_presets() -> None:
         text = path.read_text(encoding="utf-8")
         assert copies[path.name]["crc32"] == zlib.crc32(text.encode("utf-8")), f"{path.name}: run python -m ai_costs.catalog"
         assert copies[path.name]["data"] == yaml.safe_load(text)
+
+
+# --- provenance and staleness (issue 12) ------------------------------------------------------------
+
+def test_every_dated_figure_has_a_source_and_a_parseable_date(catalog) -> None:  # type: ignore[no-untyped-def]
+    for entry in _all_entries(catalog):
+        assert entry.as_of.strip(), entry
+    # A purchase price is a second figure inside an accelerator entry: it carries its own pair.
+    for acc in catalog.accelerators:
+        if acc.purchase_usd is not None:
+            assert acc.purchase_source and acc.purchase_source.strip(), acc.id
+            assert acc.purchase_as_of and as_of_date(acc.purchase_as_of) is not None, acc.id
+        else:
+            assert acc.purchase_source is None and acc.purchase_as_of is None, acc.id
+
+
+def test_no_duplicate_offer_keys(catalog) -> None:  # type: ignore[no-untyped-def]
+    keys = [(o.provider, o.accelerator, o.pricing, o.instance) for o in catalog.offers]
+    assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1}, key=str)
+
+
+def test_flagship_prices_are_fresh_and_old_ones_still_flagged() -> None:
+    # README examples run on H100 rentals: at a fixed date (2026-12-03), an H100 on-demand offer younger than
+    # 18 months must exist, while the 2023 AWS p5 launch price keeps its stale flag.
+    from ai_costs.models.catalog import is_stale
+
+    catalog = load_catalog()
+    today = dt.date(2026, 12, 3)
+    h100 = [o for o in catalog.offers_for("h100-sxm") if o.pricing == "on-demand"]
+    assert any(not is_stale(o.as_of, today) for o in h100)
+    aws = next(o for o in h100 if o.provider == "aws" and o.instance == "p5.48xlarge")
+    assert is_stale(aws.as_of, today)
+    # MI300X and GB200 were unpriced before issue 12.
+    for acc in ("mi300x", "gb200"):
+        assert any(not is_stale(o.as_of, today) for o in catalog.offers_for(acc)), acc
+
+
+FLAGSHIPS = (("train", "llama-3.1-405b"), ("infer", "llama-3.1-70b-self-hosted"))
+
+
+def _flagship(kind: str, preset: str, today: dt.date, **overrides: Any) -> dict[str, Any]:
+    """A bundled preset estimated as `ai-costs <kind> <preset>` would, but at a fixed date."""
+    from ai_costs.cli._scenarios import load
+    from ai_costs.engine.infer import estimate_inference
+    from ai_costs.engine.train import estimate_training
+
+    scenario = load(kind, preset, overrides, ())
+    if kind == "train":
+        return estimate_training(scenario, load_catalog(), today=today).to_dict()
+    return estimate_inference(scenario, load_catalog(), today=today).to_dict()
+
+
+@pytest.mark.parametrize(("kind", "preset"), FLAGSHIPS)
+def test_flagship_stale_warning_iff_a_used_figure_is_over_18_months_old(kind: str, preset: str) -> None:
+    # Fixed dates, never the wall clock. An as_of reads as the end of its period; stale after 548 days.
+    # On 2026-12-03:  grid_gco2_per_kwh "2023"  -> 2023-12-28, 1071 days: stale (no 2024/2025 US figure found)
+    #                 pue "2025-02"             -> 2025-02-28,  643 days: stale (no newer AI-data-centre PUE)
+    #                 nebius h100 "2025"        -> 2025-12-28,  340 days: fresh
+    # On 2025-06-01 the grid figure is 521 days old and the others younger: no warning at all.
+    late = _flagship(kind, preset, dt.date(2026, 12, 3))
+    stale = {s["id"]: s["as_of"] for s in late["sources"] if s["stale"]}
+    assert stale == {"grid_gco2_per_kwh": "2023", "pue": "2025-02"}
+    assert not any(s["stale"] for s in late["sources"] if s["kind"] == "cloud_price")
+    warned = [w for w in late["warnings"] if "over 18 months old" in w]
+    assert len(warned) == 1 and "grid_gco2_per_kwh (2023)" in warned[0] and "pue (2025-02)" in warned[0]
+
+    early = _flagship(kind, preset, dt.date(2025, 6, 1))
+    assert not any(s["stale"] for s in early["sources"])
+    assert not any("over 18 months old" in w for w in early["warnings"])
+
+
+def test_owned_flagship_electricity_price_is_fresh_at_a_fixed_date() -> None:
+    # usd_per_kwh "2025-12" (EIA 2025 US industrial average) -> 2025-12-28, 340 days before 2026-12-03: fresh.
+    report = _flagship("train", "llama-3.1-405b", dt.date(2026, 12, 3), pricing="owned")
+    kwh = next(s for s in report["sources"] if s["id"] == "usd_per_kwh")
+    assert kwh["as_of"] == "2025-12" and not kwh["stale"]
+
+
+# --- model shapes (issue 12) -----------------------------------------------------------------------
+
+def test_moe_and_local_attention_fields_are_consistent(catalog) -> None:  # type: ignore[no-untyped-def]
+    for m in catalog.models:
+        if m.experts is not None:
+            assert m.experts_per_token is not None and m.experts_per_token <= m.experts, m.id
+            assert m.is_moe, m.id
+        if m.moe_layers is not None:
+            assert m.experts is not None and m.moe_layers <= m.layers, m.id
+        if m.sliding_window_layers is not None:
+            assert m.sliding_window is not None and m.sliding_window_layers <= m.layers, m.id
+        assert m.active_params <= m.total_params, m.id
+
+
+@pytest.mark.parametrize(("model_id", "published"), [
+    # Exact counts published in keras-team/keras-hub (qwen3_presets.py, qwen3_moe_presets.py, gemma3_presets.py).
+    ("qwen3-0.6b", 596_049_920), ("qwen3-8b", 8_190_735_360), ("qwen3-32b", 32_762_123_264),
+    ("qwen3-30b-a3b", 30_532_122_624), ("qwen3-235b-a22b", 235_093_634_560), ("gemma-3-1b", 999_885_952),
+])
+def test_param_counts_match_published_exact_counts(catalog, model_id: str, published: int) -> None:  # type: ignore[no-untyped-def]
+    # The catalog rounds to 3-4 significant figures: within 0.2%.
+    assert catalog.model(model_id).total_params == pytest.approx(published, rel=2e-3)
+
+
+def test_dense_param_count_from_shapes_by_hand(catalog) -> None:  # type: ignore[no-untyped-def]
+    # Qwen3-8B (config.json: untied embeddings, QK-norm, no biases). By hand from the published shapes:
+    # attention 4096*128*(32+8+8+32) = 41,943,040; MLP 3*4096*12288 = 150,994,944; norms 2*4096 + 2*128 = 8,448
+    # -> 192,946,432 per layer x 36 = 6,946,071,552; embeddings 2*151936*4096 = 1,244,659,712; final norm 4,096
+    # -> 8,190,735,360, keras-hub's published count. The same sum over the catalog's shapes must give it.
+    m = catalog.model("qwen3-8b")
+    attention = m.hidden_size * m.head_dim * (2 * m.heads + 2 * m.kv_heads)
+    per_layer = attention + 3 * m.hidden_size * m.ffn_size + 2 * m.hidden_size + 2 * m.head_dim
+    total = m.layers * per_layer + 2 * m.vocab_size * m.hidden_size + m.hidden_size
+    assert total == 8_190_735_360
+    assert m.total_params == pytest.approx(total, rel=2e-3)
+
+
+def test_new_accelerators_present_with_dense_peaks(catalog) -> None:  # type: ignore[no-untyped-def]
+    for acc in ("b300", "gb300", "mi350x", "mi355x", "tpu-v7", "trainium3", "rtx-pro-6000", "h20"):
+        assert catalog.accelerator(acc).peak_tflops, acc
+    # AMD: MI355X 20.1 PFLOPS FP4 *with sparsity* (AMD, 2025-06), so ~10,050 dense.
+    assert catalog.accelerator("mi355x").peak_tflops["fp4"] == pytest.approx(10_050, rel=0.01)
+    # Google Cloud TPU7x docs: 2,307 BF16 TFLOPS per chip, 9,216 chips per pod.
+    assert catalog.accelerator("ironwood").peak_tflops["bf16"] == pytest.approx(2307)
+    assert catalog.accelerator("tpu-v7").scale_up_domain == 9216
+    assert catalog.accelerator("gb200").scale_up_domain == 72

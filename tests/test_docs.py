@@ -6,7 +6,7 @@ too: `2>/dev/null` (the default), `2>&1 >/dev/null` (stderr instead of stdout) a
 FILTER` for jq paths (`.a.b`, `.a[]`, `select(.a)`, stages joined by `|`).
 
 A ```json summary block holds the `summary` of the JSON command in the ```sh or ```console block just
-before it.
+before it; ```json ranges, ```json sensitivity, ```json uncertain_inputs (any top-level key) likewise.
 
 A number in prose is written `<!-- value: ai-costs ARGS | EXPRESSION | FORMAT -->TEXT<!-- end -->`:
 the command's JSON document (or `exit`, its exit status) gives the EXPRESSION's value (paths like
@@ -35,7 +35,7 @@ from ai_costs.render.format import fmt_count, fmt_usd
 from conftest import Run, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
-BLOCK = re.compile(r"```(console|json summary|sh)\n(.*?)```", re.S)
+BLOCK = re.compile(r"```(console|json [a-z_]+|sh)\n(.*?)```", re.S)
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 UPDATE = os.environ.get("AI_COSTS_UPDATE_DOCS") == "1"
 
@@ -98,6 +98,7 @@ FORMATS: dict[str, Callable[[Any], str]] = {
     "int": lambda v: f"{v:,.0f}",
     "f2": lambda v: f"{v:,.2f}",
     "f1": lambda v: f"{v:,.1f}",
+    "f3": lambda v: f"{v:.3f}",
     "pct": lambda v: f"{v:.1%}",
     "pct0": lambda v: f"{v:.0%}",
     "usd2": lambda v: f"${v:,.2f}",
@@ -155,9 +156,10 @@ def _expected(text: str) -> str:
             stdout = _run(command)
             last_json = stdout if "--format json" in command else None
             out.append(f"```console\n$ {command}\n{stdout.rstrip()}\n```")
-        elif kind == "json summary" and last_json is not None:
-            summary = json.dumps(json.loads(last_json)["summary"], indent=2)
-            out.append(f"```json summary\n{summary}\n```")
+        elif kind.startswith("json ") and last_json is not None:
+            key = kind.split()[1]
+            part = json.dumps(json.loads(last_json)[key], indent=2)
+            out.append(f"```{kind}\n{part}\n```")
         else:
             out.append(m.group(0))
         pos = m.end()

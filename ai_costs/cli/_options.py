@@ -30,8 +30,9 @@ def max_option(example: str) -> Any:
     return typer.Option(
         "--max",
         metavar="METRIC=VALUE",
-        help=f"Budget limit on a summary metric, e.g. {example} (repeatable): the full result is printed, "
-        "then the exit code is 1 if any metric is over its limit.",
+        help=f"Budget limit on a summary metric, e.g. {example}, or on a quantile of its range, e.g. "
+        f"{example.replace('=', '@p95=', 1)} (repeatable): the full result is printed, then the exit code is 1 if "
+        "any metric is over its limit.",
         show_default=False,
     )
 
@@ -41,6 +42,28 @@ QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="No warnings on stderr; they stay in the JSON and markdown output, and "
                  "errors still print.  \\[default: off]", show_default=False),
+]
+RANGES = "Ranges"
+SpreadOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spread",
+        metavar="INPUT=F",
+        help="Widen (F > 1) or narrow (F < 1) an uncertain input's spread, e.g. utilization=1.5 (repeatable). "
+        "A value given by its own flag is exact and cannot be widened.",
+        rich_help_panel=RANGES,
+        show_default=False,
+    ),
+]
+NoRangesOpt = Annotated[
+    bool,
+    typer.Option("--no-ranges", help="Skip the p5-p95 ranges and the sensitivity (central values only; faster)  "
+                 "\\[default: off]", rich_help_panel=RANGES, show_default=False),
+]
+SensitivityOpt = Annotated[
+    bool,
+    typer.Option("--sensitivity", help="Table mode: chart every uncertain input's effect on the headline metric "
+                 "(a tornado)  \\[default: off]", rich_help_panel=RANGES, show_default=False),
 ]
 ApiPricesOpt = Annotated[
     list[Path] | None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -32,6 +32,32 @@ def warn(warnings: Sequence[str], quiet: bool) -> None:
     if not quiet:
         for warning in warnings:
             sys.stderr.write(f"Warning: {warning}\n")
+
+
+def report_table(sensitivity: bool) -> Callable[[Report], None]:
+    """The table of a train or infer estimate; with --sensitivity, its full tornado too."""
+
+    def table(report: Report) -> None:
+        from ai_costs.render.table import print_report
+
+        print_report(report, sensitivity=sensitivity)
+
+    return table
+
+
+def range_options(spread: list[str] | None, no_ranges: bool, sensitivity: bool = False) -> dict[str, Any]:
+    """--spread / --no-ranges / --sensitivity as engine keywords (`ranges`, `spreads`); conflicts are errors."""
+    from ai_costs.errors import InvalidInput
+
+    if no_ranges and spread:
+        raise InvalidInput("--spread widens a range: it cannot be combined with --no-ranges", code="no_ranges")
+    if no_ranges and sensitivity:
+        raise InvalidInput("--sensitivity charts the ranges: it cannot be combined with --no-ranges", code="no_ranges")
+    if not spread:
+        return {"ranges": not no_ranges}
+    from ai_costs.engine.uncertainty import parse_spreads
+
+    return {"ranges": True, "spreads": parse_spreads(spread)}
 
 
 def finish(

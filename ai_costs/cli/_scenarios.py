@@ -42,7 +42,9 @@ def breakeven_sides(scen: BreakevenScenario, dirs: Sequence[Path]) -> Any:
                  small=side("infer", scen.small))
 
 
-def estimate_ref(ref: str, overrides: Mapping[str, Any], catalog: Catalog, dirs: Sequence[Path]) -> Report:
+def estimate_ref(
+    ref: str, overrides: Mapping[str, Any], catalog: Catalog, dirs: Sequence[Path], ranges: bool = True
+) -> Report:
     """A preset name or scenario path, with field overrides, estimated."""
     kind = scenario_kind(resolve(ref, dirs))
     if kind not in KINDS:
@@ -53,4 +55,4 @@ def estimate_ref(ref: str, overrides: Mapping[str, Any], catalog: Catalog, dirs:
 
     scenario = load(kind, ref, overrides, dirs)
     sides = breakeven_sides(scenario, dirs) if isinstance(scenario, BreakevenScenario) else None
-    return estimate(scenario, catalog, sides)
+    return estimate(scenario, catalog, sides, ranges=ranges)

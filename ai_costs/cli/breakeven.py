@@ -8,11 +8,14 @@ from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     ApiPricesOpt,
     FormatOpt,
+    NoRangesOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
     QuietOpt,
     ScenarioArg,
+    SensitivityOpt,
+    SpreadOpt,
     flag_names,
     max_option,
     num,
@@ -69,6 +72,9 @@ def breakeven(
     fmt: FormatOpt = OutputFormat.table,
     max_: Annotated[list[str] | None, max_option("crossover_months=12")] = None,
     quiet: QuietOpt = False,
+    spread: SpreadOpt = None,
+    no_ranges: NoRangesOpt = False,
+    sensitivity: SensitivityOpt = False,
     api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,
 
@@ -106,12 +112,14 @@ def breakeven(
         BreakevenScenario, "breakeven", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=BREAKEVEN_EXCLUSIVE,
     )
-    report = estimate_breakeven(scen, breakeven_sides(scen, dirs), load_catalog(dirs, api_prices or []))
-    from ai_costs.cli._render import finish
+    from ai_costs.cli._render import finish, range_options
+
+    options = range_options(spread, no_ranges, sensitivity)
+    report = estimate_breakeven(scen, breakeven_sides(scen, dirs), load_catalog(dirs, api_prices or []), **options)
 
     def table(r: Report) -> None:
         from ai_costs.render.table import print_breakeven
 
-        print_breakeven(r)
+        print_breakeven(r, sensitivity=sensitivity)
 
     finish(report, fmt, max_, table, quiet=quiet)

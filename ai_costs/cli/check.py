@@ -41,7 +41,9 @@ def check(
         - name: pre-training run
           scenario: llama-3.1-405b  # preset, or path from here
           set: {gpus: 8192}         # field overrides (optional)
-          max: {total_usd: 100M, wall_clock_days: 120}
+          max: {total_usd: 100M, total_usd@p95: 150M, wall_clock_days: 120}
+
+    A limit on METRIC@p95 (or @p5, @p50) applies to that quantile of the metric's range.
 
     Examples:
 

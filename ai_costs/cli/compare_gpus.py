@@ -11,11 +11,13 @@ import typer
 from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     FormatOpt,
+    NoRangesOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
     QuietOpt,
     ScenarioArg,
+    SpreadOpt,
     flag_names,
     max_option,
     num,
@@ -89,6 +91,8 @@ def compare_gpus(
     fmt: FormatOpt = OutputFormat.table,
     max_: Annotated[list[str] | None, max_option("usd_per_million_tokens=0.5")] = None,
     quiet: QuietOpt = False,
+    spread: SpreadOpt = None,
+    no_ranges: NoRangesOpt = False,
     presets_dir: PresetsDirOpt = None,
 
 ) -> None:
@@ -112,7 +116,7 @@ def compare_gpus(
     """
     values = locals()
     from ai_costs.catalog import load_catalog
-    from ai_costs.cli._render import finish
+    from ai_costs.cli._render import finish, range_options
     from ai_costs.engine.compare import compare_gpus as rank
 
     dirs = presets_dir or []
@@ -120,7 +124,8 @@ def compare_gpus(
     task = _task(ref, task, dirs)
     job = _job(task, ref, _given(values, task, ref), dirs)
     ids = [s.strip() for s in only.split(",") if s.strip()] if only else []
-    report = rank(job, load_catalog(dirs), only=ids, vendor=vendor, sort=sort, descending=descending, top=top)
+    report = rank(job, load_catalog(dirs), only=ids, vendor=vendor, sort=sort, descending=descending, top=top,
+                  **range_options(spread, no_ranges))
     finish(report, fmt, max_, functools.partial(_table, wide=wide), quiet=quiet)
 
 

@@ -75,6 +75,7 @@ def diff(
     dirs = presets_dir or []
     catalog = load_catalog(dirs)
     pairs, removed, added = _pairs(base, head)
-    estimates = [(name, str(a), str(b), estimate_ref(str(a), {}, catalog, dirs), estimate_ref(str(b), {}, catalog, dirs))
-                 for name, a, b in pairs]
+    # diff compares central values: no ranges needed
+    estimates = [(name, str(a), str(b), estimate_ref(str(a), {}, catalog, dirs, ranges=False),
+                  estimate_ref(str(b), {}, catalog, dirs, ranges=False)) for name, a, b in pairs]
     finish_budget(diff_reports(estimates, limit, removed, added), fmt, quiet)

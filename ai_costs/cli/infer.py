@@ -8,11 +8,14 @@ from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     ApiPricesOpt,
     FormatOpt,
+    NoRangesOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
     QuietOpt,
     ScenarioArg,
+    SensitivityOpt,
+    SpreadOpt,
     flag_names,
     max_option,
     num,
@@ -64,11 +67,14 @@ def infer(
     fmt: FormatOpt = OutputFormat.table,
     max_: Annotated[list[str] | None, max_option("usd_per_day=500")] = None,
     quiet: QuietOpt = False,
+    spread: SpreadOpt = None,
+    no_ranges: NoRangesOpt = False,
+    sensitivity: SensitivityOpt = False,
     api_prices: ApiPricesOpt = None,
     presets_dir: PresetsDirOpt = None,
 
 ) -> None:
-    """Cost of serving a workload: per-token API prices, or self-hosted accelerators.
+    """Cost of serving a workload: per-token API prices, or self-hosted accelerators, with p5-p95 ranges.
 
     The workload is requests per day and tokens per call; it is priced through an API (--api) or on
     replicas of self-hosted accelerators (--model, --gpu), sized for the load and any latency target.
@@ -89,7 +95,7 @@ def infer(
       ai-costs infer chatgpt-scale --max usd_per_day=1M --format json
     """
     from ai_costs.catalog import load_catalog
-    from ai_costs.cli._render import finish
+    from ai_costs.cli._render import finish, range_options, report_table
     from ai_costs.engine.infer import estimate_inference
     from ai_costs.presets import build_scenario
 
@@ -99,4 +105,6 @@ def infer(
         InferScenario, "infer", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=INFER_EXCLUSIVE,
     )
-    finish(estimate_inference(scen, load_catalog(dirs, api_prices or [])), fmt, max_, quiet=quiet)
+    options = range_options(spread, no_ranges, sensitivity)
+    finish(estimate_inference(scen, load_catalog(dirs, api_prices or []), **options), fmt, max_,
+           report_table(sensitivity), quiet=quiet)

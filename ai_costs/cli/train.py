@@ -8,11 +8,14 @@ from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     FormatOpt,
     MaxOpt,
+    NoRangesOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
     QuietOpt,
     ScenarioArg,
+    SensitivityOpt,
+    SpreadOpt,
     flag_names,
     num,
     overrides,
@@ -56,10 +59,13 @@ def train(
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
     quiet: QuietOpt = False,
+    spread: SpreadOpt = None,
+    no_ranges: NoRangesOpt = False,
+    sensitivity: SensitivityOpt = False,
     presets_dir: PresetsDirOpt = None,
 
 ) -> None:
-    """Cost, time and energy of a pre-training or fine-tuning run.
+    """Cost, time and energy of a pre-training or fine-tuning run, with p5-p95 ranges.
 
     The run is a preset or scenario file, options alone, or both (options override the file's fields).
     Compute comes from parameters x tokens, or --flops, or --gpu-hours.
@@ -79,9 +85,11 @@ def train(
       ai-costs train --params 70B --tokens chinchilla --days 30 --cloud lambda
 
       ai-costs train llama-3.1-405b --max total_usd=100M --format json
+
+      ai-costs train llama-3.1-405b --max total_usd@p95=150M --sensitivity
     """
     from ai_costs.catalog import load_catalog
-    from ai_costs.cli._render import finish
+    from ai_costs.cli._render import finish, range_options, report_table
     from ai_costs.engine.train import estimate_training
     from ai_costs.presets import build_scenario
 
@@ -91,4 +99,5 @@ def train(
         TrainScenario, "train", scenario_ref(scenario, preset), given,
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=TRAIN_EXCLUSIVE,
     )
-    finish(estimate_training(scen, load_catalog(dirs)), fmt, max_, quiet=quiet)
+    options = range_options(spread, no_ranges, sensitivity)
+    finish(estimate_training(scen, load_catalog(dirs), **options), fmt, max_, report_table(sensitivity), quiet=quiet)

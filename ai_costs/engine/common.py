@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ai_costs.engine import defaults as d
 from ai_costs.engine.energy import co2_kg, facility_kwh
 from ai_costs.engine.pricing import HourlyPrice, resolve_price
 from ai_costs.engine.sources import SourceList
+from ai_costs.engine.uncertainty import Empirical, Exact, UncertainInput, lognormal_between, pinned
 from ai_costs.models.catalog import Accelerator, Catalog
 from ai_costs.models.scenario import InferScenario, TrainScenario
 
@@ -68,9 +70,26 @@ class AcceleratorCost:
 
     @property
     def total_usd(self) -> float | None:
-        if self.compute_usd is None or self.energy_usd is None:
-            return None
-        return self.compute_usd + self.energy_usd
+        return total(self.compute_usd, self.energy_usd)
+
+
+def total(compute_usd: float | None, energy_usd: float | None) -> float | None:
+    """Compute plus energy; unknown (None) when either is."""
+    return None if compute_usd is None or energy_usd is None else compute_usd + energy_usd
+
+
+def price_hours(
+    accel_hours: float, tdp_watts: float | None, power_fraction: float, owned: bool, usd_per_gpu_hour: float | None,
+    pue: float, usd_per_kwh: float, grid_gco2_per_kwh: float,
+) -> tuple[float | None, float | None, float | None, float | None]:
+    """(compute USD, energy USD, kWh, CO2 kg) of `accel_hours`: energy is billed only when owned."""
+    kwh = co2 = None
+    if tdp_watts is not None:
+        kwh = facility_kwh(accel_hours, tdp_watts, power_fraction, pue)
+        co2 = co2_kg(kwh, grid_gco2_per_kwh)
+    compute = accel_hours * usd_per_gpu_hour if usd_per_gpu_hour is not None else None
+    energy = (kwh * usd_per_kwh if kwh is not None else None) if owned else 0.0
+    return compute, energy, kwh, co2
 
 
 def accelerator_cost(
@@ -86,12 +105,72 @@ def accelerator_cost(
     usd_per_kwh = energy_value(s.usd_per_kwh, "usd_per_kwh", catalog, src if price.owned else SourceList.unused())
     grid = energy_value(s.grid_gco2_per_kwh, "grid_gco2_per_kwh", catalog, src)
     power_fraction = catalog.energy_default(power_key).value
-    kwh = co2 = None
-    if accel.tdp_watts is not None:
-        kwh = facility_kwh(accel_hours, accel.tdp_watts, power_fraction, pue)
-        co2 = co2_kg(kwh, grid)
-    else:
+    if accel.tdp_watts is None:
         warnings.append(f"{accel.id} has no published power figure: energy and CO2 not estimated")
-    compute = accel_hours * price.usd_per_gpu_hour if price.usd_per_gpu_hour is not None else None
-    energy = (kwh * usd_per_kwh if kwh is not None else None) if price.owned else 0.0
+    compute, energy, kwh, co2 = price_hours(accel_hours, accel.tdp_watts, power_fraction, price.owned,
+                                            price.usd_per_gpu_hour, pue, usd_per_kwh, grid)
     return AcceleratorCost(price, pue, usd_per_kwh, grid, power_fraction, kwh, co2, compute, energy)
+
+
+# --- uncertain inputs of pricing and energy (docs/methodology.md, "Ranges") -----------------------
+
+ENERGY_FLAGS = {"pue": "--pue", "usd_per_kwh": "--usd-per-kwh", "grid_gco2_per_kwh": "--grid-gco2-per-kwh"}
+ENERGY_UNITS = {"pue": "ratio", "usd_per_kwh": "USD/kWh", "grid_gco2_per_kwh": "gCO2/kWh"}
+
+
+def price_input(price: HourlyPrice, accel: Accelerator, catalog: Catalog) -> UncertainInput | None:
+    """The price per accelerator-hour as an uncertain input. When no provider was chosen, it is any of
+    the sourced offers of the same kind (on-demand, spot, ...) for this accelerator, equally likely: the
+    summary uses the cheapest. A given price, cloud or purchase price pins it. None when unpriced."""
+    value = price.usd_per_gpu_hour
+    if value is None:
+        return None
+    unit = "USD/GPU-hour"
+    if price.pricing == "given":
+        return pinned("price", value, "--usd-per-gpu-hour", unit)
+    if price.owned:
+        if not price.chosen_by_default:
+            return pinned("price", value, "--purchase-usd-per-gpu", unit)
+        return UncertainInput("price", value, Exact(value), f"owned: the catalog's one purchase price of {accel.id}, "
+                              "amortized (no spread is sourced)", unit)
+    offer = price.offer
+    assert offer is not None
+    if price.within_cloud is not None:
+        return pinned("price", value, "--cloud", unit)
+    pool = sorted(o.usd_per_gpu_hour for o in catalog.offers_for(accel.id) if o.pricing == offer.pricing)
+    if len(set(pool)) < 2:
+        return UncertainInput("price", value, Exact(value), f"the only sourced {offer.pricing} offer for {accel.id}: "
+                              "no market spread", unit)
+    listed = ", ".join(f"{o.provider} ${o.usd_per_gpu_hour:g}" for o in sorted(
+        catalog.offers_for(accel.id), key=lambda o: o.usd_per_gpu_hour) if o.pricing == offer.pricing)
+    return UncertainInput("price", value, Empirical(tuple(pool)),
+                          f"your provider is not given: any of the {len(pool)} sourced {offer.pricing} offers for "
+                          f"{accel.id} ({listed}), equally likely; the summary uses the cheapest "
+                          "(--cloud or --usd-per-gpu-hour pins it)", unit)
+
+
+def energy_input(key: str, given: float | None, value: float, catalog: Catalog) -> UncertainInput:
+    """An energy default (PUE, $/kWh, grid gCO2/kWh) as a log-normal centred on it, whose p5-p95 spans
+    the two catalog references named in defaults.ENERGY_RANGES; a given value is exact."""
+    unit = ENERGY_UNITS[key]
+    if given is not None:
+        return pinned(key, given, ENERGY_FLAGS[key], unit)
+    refs = {r.id: r for r in catalog.energy.references}
+    low, high = (refs.get(ref) for ref in d.ENERGY_RANGES[key])
+    if low is None or high is None or low.value >= high.value:
+        return UncertainInput(key, value, Exact(value), "no range references in the energy catalog", unit)
+    return UncertainInput(key, value, lognormal_between(value, low.value, high.value),
+                          f"centred on the default; p5-p95 as wide as {low.id} ({low.value:g}) to {high.id} "
+                          f"({high.value:g}): {d.ENERGY_RANGE_REASONS[key]}", unit)
+
+
+def cost_inputs(s: TrainScenario | InferScenario, accel: Accelerator, cost: AcceleratorCost,
+                catalog: Catalog) -> list[UncertainInput]:
+    """Price, PUE, electricity price (owned only) and grid intensity (when energy is estimated)."""
+    inputs = [i for i in (price_input(cost.price, accel, catalog),) if i is not None]
+    if cost.kwh is not None:
+        inputs.append(energy_input("pue", s.pue, cost.pue, catalog))
+        if cost.price.owned:
+            inputs.append(energy_input("usd_per_kwh", s.usd_per_kwh, cost.usd_per_kwh, catalog))
+        inputs.append(energy_input("grid_gco2_per_kwh", s.grid_gco2_per_kwh, cost.grid_gco2_per_kwh, catalog))
+    return inputs

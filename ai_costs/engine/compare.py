@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ai_costs.engine.infer import estimate_inference
+from ai_costs.engine.infer import inference_model
 from ai_costs.engine.serving import TP_SIZES
-from ai_costs.engine.train import estimate_training
+from ai_costs.engine.train import training_model
+from ai_costs.engine.uncertainty import Ranges, Response, ranges_of, with_spreads
 from ai_costs.errors import AiCostsError, InvalidInput, UnknownId
 from ai_costs.models.catalog import Accelerator, Catalog
-from ai_costs.models.report import Report
+from ai_costs.models.report import ROW_RANGE_KEYS, Report
 from ai_costs.models.scenario import InferScenario, TrainScenario
 from ai_costs.units import SECONDS_PER_HOUR
 
@@ -23,19 +24,21 @@ SPEED = {"train": ("wall_clock_days", False), "infer": ("output_tokens_per_secon
 ROW_KEYS = {
     "train": ("gpu", "vendor", "status", "fits", "min_gpus_to_fit", "gpus", "wall_clock_days", "gpu_hours",
               "total_usd", "tokens_per_usd", "kwh", "co2_kg", "usd_per_gpu_hour", "price", "price_as_of",
-              "pareto", "message"),
+              "pareto", "message", "ranges"),
     "infer": ("gpu", "vendor", "status", "fits", "min_gpus_to_fit", "gpus", "replicas",
               "output_tokens_per_second_per_gpu", "ttft_seconds", "tpot_seconds", "usd_per_million_tokens",
               "usd_per_month", "tokens_per_usd", "kwh_per_day", "co2_kg_per_day", "usd_per_gpu_hour", "price",
-              "price_as_of", "pareto", "message"),
+              "price_as_of", "pareto", "message", "ranges"),
 }
+Estimate = tuple[Report, Response]
 
-TEXT_ROW_KEYS = frozenset({"gpu", "vendor", "status", "price", "price_as_of", "message"})  # not metrics
+# Row keys that are not metrics: text, and the ranges (a mapping of quantiles)
+NOT_METRICS = frozenset({"gpu", "vendor", "status", "price", "price_as_of", "message", "ranges"})
 
 
 def _row(task: str, accel: Accelerator, report: Report | None, error: AiCostsError | None) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(ROW_KEYS[task])
-    row.update(gpu=accel.id, vendor=accel.vendor, pareto=False)
+    row.update(gpu=accel.id, vendor=accel.vendor, pareto=False, ranges={})
     if report is None:
         assert error is not None
         status = {"does_not_fit": "does_not_fit", "unsupported_precision": "unsupported", "unpriced": "unpriced",
@@ -44,7 +47,7 @@ def _row(task: str, accel: Accelerator, report: Report | None, error: AiCostsErr
         return row
     s, i = report.summary, report.inputs
     for key in ROW_KEYS[task]:
-        if key in s:
+        if key in s and key != "ranges":
             row[key] = s[key]
     price = i.get("usd_per_gpu_hour")
     price_ref = next((src for src in report.sources if src.kind in {"cloud_price", "purchase_price"}), None)
@@ -83,15 +86,15 @@ def _selected(catalog: Catalog, only: Sequence[str]) -> list[Accelerator]:
 
 
 def _best_report(
-    scenario: TrainScenario | InferScenario, accel: Accelerator, estimate: Callable[[Any], Report]
-) -> Report:
+    scenario: TrainScenario | InferScenario, accel: Accelerator, estimate: Callable[[Any], Estimate]
+) -> Estimate:
     """The scenario on `accel`. For serving without --gpus, the accelerators per replica (from the fewest
     that fit up to 8x that) with the lowest cost per token, or the highest throughput per accelerator
     when unpriced: the fewest that fit often leave no room for a KV cache."""
     first = estimate(dataclasses.replace(scenario, gpu=accel.id))
     if not isinstance(scenario, InferScenario) or scenario.gpus is not None:
         return first
-    fewest = first.inputs["gpus"]
+    fewest = first[0].inputs["gpus"]
     best = first
     for n in TP_SIZES:
         if n <= fewest or n > fewest * 8:
@@ -100,7 +103,7 @@ def _best_report(
             candidate = estimate(dataclasses.replace(scenario, gpu=accel.id, gpus=n))
         except AiCostsError:
             continue  # e.g. a latency target this size misses: the other sizes still count
-        if _better(candidate, best):
+        if _better(candidate[0], best[0]):
             best = candidate
     return best
 
@@ -110,6 +113,14 @@ def _better(a: Report, b: Report) -> bool:
     if ca is not None and cb is not None:
         return bool(ca < cb)
     return bool(a.summary["output_tokens_per_second_per_gpu"] > b.summary["output_tokens_per_second_per_gpu"])
+
+
+def _row_ranges(task: str, response: Response, spreads: Mapping[str, float]) -> Ranges:
+    """The ranges of a row's cost and speed metrics; a --spread applies where its input varies."""
+    applicable = {k: f for k, f in spreads.items() if any(
+        i.free and (i.name == k or i.name.rpartition(".")[2] == k) for i in response.inputs)}
+    narrowed = dataclasses.replace(response, metrics=ROW_RANGE_KEYS[task], headline=None)
+    return ranges_of(with_spreads(narrowed, applicable))
 
 
 def mark_pareto(task: str, rows: list[dict[str, Any]]) -> None:
@@ -148,28 +159,47 @@ def compare_gpus(
     descending: bool | None = None,
     top: int | None = None,
     today: dt.date | None = None,
+    ranges: bool = True,
+    spreads: Mapping[str, float] | None = None,
 ) -> Report:
-    """Run the scenario on every (selected) accelerator; rank, flag the Pareto front, pick the best."""
+    """Run the scenario on every (selected) accelerator; rank, flag the Pareto front, pick the best.
+    Each row carries the p5/p50/p95 of its cost and speed unless `ranges` is False."""
     task = "train" if isinstance(scenario, TrainScenario) else "infer"
     today = today or dt.date.today()
+    spreads = spreads or {}
+    if spreads and not ranges:
+        raise InvalidInput("--spread widens a range: it cannot be combined with --no-ranges", code="no_ranges")
     accels = _selected(catalog, only) if only else list(catalog.accelerators)
     if vendor:
         accels = [a for a in accels if a.vendor == vendor.lower()]
-    estimate: Callable[[Any], Report] = (
-        (lambda s: estimate_training(s, catalog, today=today)) if task == "train"
-        else (lambda s: estimate_inference(s, catalog, today=today))
+    estimate: Callable[[Any], Estimate] = (
+        (lambda s: training_model(s, catalog, today=today)) if task == "train"
+        else (lambda s: inference_model(s, catalog, today=today))
     )
     rows = []
+    row_ranges: dict[str, Ranges] = {}
+    responses: list[Response] = []
     for accel in accels:
         try:
-            report, error = _best_report(scenario, accel, estimate), None
+            (report, response), error = _best_report(scenario, accel, estimate), None
         except AiCostsError as exc:
-            report, error = None, exc
-        rows.append(_row(task, accel, report, error))
+            report, response, error = None, None, exc
+        row = _row(task, accel, report, error)
+        if response is not None and ranges:
+            responses.append(response)
+            row_ranges[accel.id] = r = _row_ranges(task, response, spreads)
+            row["ranges"] = r.ranges
+        rows.append(row)
+    if spreads and responses:
+        # a --spread that widens nothing in any row names a pinned input (or one this task does not have)
+        for key in spreads:
+            if not any(i.free and (i.name == key or i.name.rpartition(".")[2] == key)
+                       for r in responses for i in r.inputs):
+                with_spreads(responses[0], {key: spreads[key]})  # raises the message naming why
     mark_pareto(task, rows)
     metric = sort or COST[task][0]
-    if metric not in ROW_KEYS[task]:
-        sortable = [k for k in ROW_KEYS[task] if k not in TEXT_ROW_KEYS]
+    if metric not in ROW_KEYS[task] or metric in NOT_METRICS:
+        sortable = [k for k in ROW_KEYS[task] if k not in NOT_METRICS]
         raise InvalidInput(f"--sort {metric!r} is not a row metric; choose one of: {', '.join(sortable)}")
     if descending is None:
         descending = metric in HIGHER_IS_BETTER
@@ -179,9 +209,13 @@ def compare_gpus(
     best = next((r["gpu"] for r in sort_rows(rows, COST[task][0], False) if r["status"] == "ok"), None)
     inputs = {"kind": task, **{k: v for k, v in dataclasses.asdict(scenario).items() if v is not None and k != "gpu"},
               "sort": metric, "descending": descending, "only": list(only), "vendor": vendor, "top": top}
+    chosen = row_ranges.get(best or "")
     return Report(
         command="compare-gpus", inputs=inputs, summary={"best": best, "rows": ranked},
+        ranges=chosen.ranges if chosen else {}, uncertain_inputs=chosen.inputs if chosen else (),
         assumptions=("each accelerator priced at its cheapest sourced offer unless --cloud, --pricing or "
                      "--usd-per-gpu-hour say otherwise; unpriced rows are never $0",),
-        detail={"task": task, "cost_metric": COST[task][0], "speed_metric": SPEED[task][0]},
+        detail={"task": task, "cost_metric": COST[task][0], "speed_metric": SPEED[task][0],
+                **({"ranges_method": "per row: " + "; ".join(sorted({r.method for r in row_ranges.values()}))}
+                   if row_ranges else {})},
     )

@@ -1,7 +1,7 @@
 """Engine defaults. Each value's reason and source is in docs/methodology.md.
 
-The MFU defaults are calibrated on shared/reference/calibration_training.csv (see
-docs/validation.md for estimate vs reported on every run).
+The training utilization is fitted on published runs (tests/data/calibration_training.csv; estimate
+vs reported on every run in docs/validation.md).
 """
 
 from __future__ import annotations
@@ -9,20 +9,18 @@ from __future__ import annotations
 DEFAULT_GPU = "h100-sxm"  # the current workhorse for training and serving, with sourced rental prices
 DEFAULT_TRAIN_PRECISION = "bf16"
 
-# Model FLOPs utilization of a dense model trained in BF16/FP16, measured against the dense peak and
-# the wall-clock GPU-hours a run reports (so it absorbs restarts and stragglers). Implied by the
-# calibration runs with 6 x params x tokens: BLOOM-176B 0.318, Llama-3.1-405B 0.345, MPT-7B 0.357; with
-# the attention term counted from the architecture: 0.322, 0.374, 0.371. Range over both: 0.32-0.37.
-DENSE_MFU = 0.36
-DENSE_MFU_RANGE = (0.32, 0.37)
-# FP8/FP4 peaks are 2x/4x BF16, but end-to-end speed-ups of FP8 training are ~1.3-1.4x (attention,
-# norms, communication stay in higher precision), so utilization of the FP8 peak is ~0.7 of BF16's.
-LOW_PRECISION_MFU_FACTOR = {"fp8": 0.7, "fp4": 0.7 * 0.5}
-# Mixture-of-experts: all-to-all token routing and smaller expert GEMMs. Fitted on DeepSeek-V3 (FP8,
-# 2,048 H800, 2.664M pre-training GPU-hours), which needs 0.69 counting 6 x active params x tokens and
-# 0.76 with attention: 0.72 sits between (estimates -4.6% and +6.0%).
-MOE_MFU_FACTOR = 0.72
-
+# Training utilization (engine/utilization.py; docs/methodology.md section 3). Fitted by
+# scripts/fit_training_utilization.py on the fit set of tests/data/calibration_training.csv (published
+# pre-training runs, each with its source), scored on its check set in docs/validation.md.
+# u = 6 x active params x tokens / (reported GPU-hours x 3,600 x dense peak at the run's precision).
+TRAIN_UTIL_INTENSITY_RANGE = (312 / 2.039, 989.4 / 3.35)  # FLOP/byte: A100 80GB (153) .. H100/H800 (295)
+TRAIN_UTIL_SIZE_REF = 1e10  # active params where the size term is zero
+TRAIN_UTIL_SIZE_RANGE = (1.0118e9, 5.4035e11)  # active params of the published runs: Pythia 1B .. PaLM 540B
+TRAIN_UTIL_COEF = {"base": -0.989, "intensity": -0.616, "intensity_x_size": 0.155, "moe": -0.280, "fp8": -0.213}
+TRAIN_UTIL_LOG_SIGMA = 0.27
+TRAIN_UTIL_CALIBRATED_ACCELERATORS = frozenset({"a100-40gb", "a100-80gb", "h100-sxm", "h800", "v100", "tpu-v4"})
+TRAIN_UTIL_EXTRA_LOG_SIGMA = {"accelerator": 0.2, "fp4": 0.21, "size": 0.15}
+FP4_OVER_FP8_UTILIZATION = 0.5
 CHINCHILLA_TOKENS_PER_PARAM = 20.0  # Hoffmann et al. 2022, compute-optimal tokens per parameter
 
 # Memory fit (training)
@@ -40,7 +38,10 @@ DEFAULT_LIFETIME_YEARS = 5.0
 
 # Inference (self-hosted). Calibrated on shared/reference/calibration_inference.csv (TensorRT-LLM
 # v0.17 offline max-throughput runs: Llama 3.1 8B/70B on H100 FP8 and A100 FP16, TP 1-8); all twelve
-# runs within about 10% (docs/validation.md). The low-precision factor above applies to FP8/INT8 peaks.
+# runs within about 10% (docs/validation.md).
+# FP8/FP4 peaks are 2x/4x BF16, but only the large matmuls run at them, so serving reaches ~0.7 of the
+# FP8 peak (end-to-end FP8 speed-ups of ~1.4x); FP4 assumed no faster than FP8. INT8 uses the FP8 factor.
+LOW_PRECISION_MFU_FACTOR = {"fp8": 0.7, "fp4": 0.7 * 0.5}
 DEFAULT_INFER_PRECISION = "bf16"
 PREFILL_COMPUTE_EFFICIENCY = 0.8  # large prompt GEMMs run near peak
 DECODE_COMPUTE_EFFICIENCY = 0.7  # decode GEMMs have only `batch` rows
@@ -53,3 +54,26 @@ DEFAULT_UTILIZATION = 1.0  # provision replicas to run at full capacity at the p
 DEFAULT_HORIZON_MONTHS = 36.0  # three years: a typical model's service life and a reserved-3y term
 DEFAULT_BUY_GPUS = 8  # one HGX/DGX server, the unit accelerators are bought in
 DEFAULT_BUY_UTILIZATION = 1.0  # busy every hour unless --utilization says otherwise (stated in the output)
+
+# Ranges: the spread of each uncertain input (docs/methodology.md, "Ranges").
+# Serving speed: log-normal factor on the modelled step times. Provisional until the serving rewrite
+# brings a calibrated value: the RMS of ln(estimate / reported) over the twelve TensorRT-LLM runs.
+SERVING_SPEED_LOG_SIGMA = 0.083
+# Energy defaults: log-normal centred on the default, p5-p95 as wide as two catalog references.
+ENERGY_RANGES = {
+    "pue": ("pue-ai-datacentre-low", "pue-ai-datacentre-high"),
+    "usd_per_kwh": ("usd-per-kwh-iowa", "usd-per-kwh-illinois"),
+    "grid_gco2_per_kwh": ("grid-us-2023", "grid-us-2019"),
+}
+ENERGY_RANGE_REASONS = {
+    "pue": "the 1.1-1.3 range SemiAnalysis gives for AI data centres, the default's own source",
+    "usd_per_kwh": "the lowest and highest 2024 industrial prices among data-centre states (EIA Table 5.6.B: "
+                   "Iowa, Illinois), on both sides of the US average",
+    "grid_gco2_per_kwh": "the US averages of 2023 and 2019 (EIA); a specific site can differ far more",
+}
+# Reasoning tokens per call of a reasoning API when not given: "anywhere from a few hundred to tens of
+# thousands" (OpenAI's reasoning guide), read as p5 = 300 and p95 = 30,000, log-normal.
+REASONING_TOKENS_P5_P95 = (300.0, 30_000.0)
+# Yearly unit-price multiplier (1 - annual price decline) of inference spend when not given: log-uniform
+# between 0.1 ("10x per year", a16z; Epoch AI's slowest rate at a fixed capability is 9x) and 1 (flat).
+PRICE_MULTIPLIER_PER_YEAR_RANGE = (0.1, 1.0)

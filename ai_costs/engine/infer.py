@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ai_costs.engine import defaults as d
 from ai_costs.engine import serving as sv
-from ai_costs.engine.common import accelerator_cost
+from ai_costs.engine.common import AcceleratorCost, accelerator_cost, cost_inputs, price_hours, total
 from ai_costs.engine.sources import SourceList
+from ai_costs.engine.uncertainty import LogNormal, Response, UncertainInput, attach, lognormal_between, pinned
 from ai_costs.errors import InvalidInput
 from ai_costs.models.catalog import ApiPrice, Catalog
-from ai_costs.models.report import CostLine, Report
+from ai_costs.models.report import RANGE_KEYS, CostLine, Report
 from ai_costs.models.scenario import InferScenario
 from ai_costs.units import DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY, MILLION, SECONDS_PER_DAY
 
@@ -25,6 +29,8 @@ SELF_HOSTED_KEYS = (
     "gpus", "replicas", "output_tokens_per_second", "output_tokens_per_second_per_gpu", "ttft_seconds",
     "tpot_seconds", "utilization", "kwh_per_day", "co2_kg_per_day",
 )
+SELF_HOSTED_RANGE_KEYS = RANGE_KEYS["infer"]  # summary metrics that can carry a range
+USD_KEYS = tuple(k for k in SELF_HOSTED_RANGE_KEYS if k.startswith("usd"))  # an API's: its costs
 
 
 @dataclass(frozen=True)
@@ -78,15 +84,34 @@ def resolve_workload(s: InferScenario, assumptions: list[str]) -> Workload:
     )
 
 
-def estimate_inference(scenario: InferScenario, catalog: Catalog, *, today: dt.date | None = None) -> Report:
-    """Estimate serving cost. Pure: no I/O; every default is reported in `inputs`."""
+def estimate_inference(
+    scenario: InferScenario, catalog: Catalog, *, today: dt.date | None = None,
+    factors: Mapping[str, float] | None = None, ranges: bool = True, spreads: Mapping[str, float] | None = None,
+) -> Report:
+    """Estimate serving cost, with ranges unless `ranges` is False. Pure: no I/O; every default is
+    reported in `inputs`. `factors["serving_efficiency"]` (default 1) divides every modelled step time."""
+    report, response = inference_model(scenario, catalog, today=today, factors=factors)
+    return attach(report, response, enabled=ranges, spreads=spreads or {})
+
+
+def inference_model(
+    scenario: InferScenario, catalog: Catalog, *, today: dt.date | None = None,
+    factors: Mapping[str, float] | None = None,
+) -> tuple[Report, Response]:
+    """The central estimate (without ranges) and how its metrics respond to the uncertain inputs."""
     src = SourceList(today or dt.date.today())
     assumptions: list[str] = []
     warnings: list[str] = []
     work = resolve_workload(scenario, assumptions)
     if scenario.api is not None:
         return _api_report(scenario, work, catalog.api(scenario.api), src, assumptions, warnings)
-    return _self_hosted_report(scenario, work, catalog, src, assumptions, warnings)
+    efficiency = (factors or {}).get("serving_efficiency", 1.0)
+    return _self_hosted_report(scenario, work, catalog, src, assumptions, warnings, efficiency)
+
+
+def serving_speed_log_sigma() -> float:
+    """Spread (log-sigma) of the serving speed around the modelled one; provisional: one constant."""
+    return d.SERVING_SPEED_LOG_SIGMA
 
 
 def _per_period(usd_per_day: float) -> dict[str, float]:
@@ -150,7 +175,7 @@ def api_cost_per_call(rates: ApiRates, w: Workload) -> tuple[float, float]:
 
 def _api_report(
     s: InferScenario, w: Workload, api: ApiPrice, src: SourceList, assumptions: list[str], warnings: list[str]
-) -> Report:
+) -> tuple[Report, Response]:
     src.add("api_price", api.id, api.source, api.as_of)
     if w.requests_per_day is None:
         raise InvalidInput("give the request volume: --daily-users N [--requests-per-user N] or --requests-per-day N")
@@ -162,26 +187,49 @@ def _api_report(
     if rates.long_context:
         assumptions.append(f"prompts over {api.long_context_threshold_tokens:,} tokens: long-context prices apply")
     calls = w.calls_per_day or 0.0
-    in_call, out_call = api_cost_per_call(rates, w)
-    usd_day = (in_call + out_call) * calls
     full = 1.0 - w.batch_fraction * rates.batch_discount
     lines = _api_lines(rates, w, calls, full)
-    summary: dict[str, Any] = {
-        "usd_per_request": (in_call + out_call) * w.calls_per_request,
-        **_per_period(usd_day),
-        "usd_per_million_input_tokens": _per_million(in_call, w.input_tokens),
-        "usd_per_million_output_tokens": _per_million(out_call, w.generated_tokens),
-        "usd_per_million_tokens": _per_million(in_call + out_call, w.tokens_per_call),
-        "tokens_per_day": w.tokens_per_call * calls,
-    }
+
+    def metrics(v: Mapping[str, float]) -> dict[str, float | None]:
+        work = dataclasses.replace(w, reasoning_tokens=v["reasoning_tokens"]) if "reasoning_tokens" in v else w
+        in_call, out_call = api_cost_per_call(rates, work)
+        return {
+            "usd_per_request": (in_call + out_call) * work.calls_per_request,
+            **_per_period((in_call + out_call) * calls),
+            "usd_per_million_input_tokens": _per_million(in_call, work.input_tokens),
+            "usd_per_million_output_tokens": _per_million(out_call, work.generated_tokens),
+            "usd_per_million_tokens": _per_million(in_call + out_call, work.tokens_per_call),
+            "tokens_per_day": work.tokens_per_call * calls,
+        }
+
+    inputs = _reasoning_inputs(s, api, w, assumptions)
+    response = Response(inputs, metrics, USD_KEYS, "usd_per_month")
+    summary: dict[str, Any] = dict(response.at())
     if w.calls_per_request != 1:
         assumptions.append(f"each request makes {w.calls_per_request:g} model calls (agent steps)")
-    inputs = {"kind": "infer", "deployment": "api", "api": api.id, **_workload_inputs(w),
-              "usd_per_million_input_tokens": rates.input, "usd_per_million_cached_input_tokens": rates.cached_input,
-              "usd_per_million_output_tokens": rates.output, "batch_discount": rates.batch_discount}
-    return Report(command="infer", inputs=inputs, summary=summary, line_items=tuple(lines),
-                  assumptions=tuple(assumptions), warnings=tuple(warnings + src.stale_warnings()),
-                  sources=src.refs(), detail=_describe(s, {"api": api.name, "provider": api.provider}))
+    inputs_doc = {"kind": "infer", "deployment": "api", "api": api.id, **_workload_inputs(w),
+                  "usd_per_million_input_tokens": rates.input, "usd_per_million_cached_input_tokens": rates.cached_input,
+                  "usd_per_million_output_tokens": rates.output, "batch_discount": rates.batch_discount}
+    report = Report(command="infer", inputs=inputs_doc, summary=summary, line_items=tuple(lines),
+                    assumptions=tuple(assumptions), warnings=tuple(warnings + src.stale_warnings()),
+                    sources=src.refs(), detail=_describe(s, {"api": api.name, "provider": api.provider}))
+    return report, response
+
+
+def _reasoning_inputs(s: InferScenario, api: ApiPrice, w: Workload, assumptions: list[str]) -> tuple[UncertainInput, ...]:
+    """Reasoning tokens per call: uncertain for a reasoning model when not given (the summary counts 0);
+    list prices and given token counts are exact."""
+    if s.reasoning_tokens is not None:
+        return (pinned("reasoning_tokens", w.reasoning_tokens, "--reasoning-tokens", "tokens per call"),)
+    if not api.reasoning:
+        return ()
+    low, high = d.REASONING_TOKENS_P5_P95
+    assumptions.append(f"{api.id} is a reasoning model and no --reasoning-tokens were given: the summary counts none; "
+                       f"the range assumes {low:,.0f}-{high:,.0f} per call (p5-p95)")
+    return (UncertainInput("reasoning_tokens", 0.0, lognormal_between(math.sqrt(low * high), low, high),
+                           "not given for a reasoning model: OpenAI's reasoning guide says a few hundred to tens of "
+                           f"thousands per call, read as p5 {low:,.0f} and p95 {high:,.0f}, log-normal",
+                           "tokens per call"),)
 
 
 def _api_lines(rates: ApiRates, w: Workload, calls: float, full: float) -> list[CostLine]:
@@ -211,14 +259,14 @@ def _default_kv_precision(precision: str) -> str:
 
 
 def _choose_batch(
-    s: InferScenario, replica: sv.Replica, w: Workload, uncached: float, speedup: float
+    s: InferScenario, replica: sv.Replica, w: Workload, uncached: float, speedup: float, efficiency: float = 1.0
 ) -> tuple[sv.ServingPoint, int]:
     """The largest batch that fits the KV cache and meets --max-ttft / --max-tpot (both grow with batch)."""
     average_context = w.input_tokens + w.generated_tokens / 2.0
     limit = max(1, sv.max_batch(replica, average_context))
 
     def point(b: int) -> sv.ServingPoint:
-        return sv.serving_point(replica, b, w.input_tokens, uncached, w.generated_tokens, speedup)
+        return sv.serving_point(replica, b, w.input_tokens, uncached, w.generated_tokens, speedup, efficiency)
 
     def ok(p: sv.ServingPoint) -> bool:
         return (s.max_tpot is None or p.tpot_seconds <= s.max_tpot) and (
@@ -260,8 +308,9 @@ def _choose_batch(
 
 
 def _self_hosted_report(
-    s: InferScenario, w: Workload, catalog: Catalog, src: SourceList, assumptions: list[str], warnings: list[str]
-) -> Report:
+    s: InferScenario, w: Workload, catalog: Catalog, src: SourceList, assumptions: list[str], warnings: list[str],
+    efficiency: float = 1.0,
+) -> tuple[Report, Response]:
     model = catalog.model(s.model or "")
     accel = catalog.accelerator(s.gpu or d.DEFAULT_GPU)
     if s.gpu is None:
@@ -295,59 +344,41 @@ def _self_hosted_report(
     if uncached <= 0 and w.generated_tokens <= 0:
         raise InvalidInput("nothing to compute per request: every input token is cached and no tokens are "
                            "generated; give --output-tokens or a --cached-fraction below 1")
-    point, batch_limit = _choose_batch(s, replica, w, uncached, speedup)
+    point, batch_limit = _choose_batch(s, replica, w, uncached, speedup, efficiency)
     requests_per_s = point.batch / (point.batch * point.prefill_seconds + w.generated_tokens * point.step_seconds)
 
     # Capacity planning: whole replicas for the peak, billed whether busy or not.
     target = s.utilization or d.DEFAULT_UTILIZATION
     if w.calls_per_day is None:
-        replicas = 1
-        demand = requests_per_s * target
         assumptions.append("no request volume given: one replica at full load (--daily-users or --requests-per-day)")
-    else:
-        demand = w.calls_per_day / SECONDS_PER_DAY
-        replicas = max(1, math.ceil(demand * w.peak_to_average / (requests_per_s * target)))
-    calls_per_day = demand * SECONDS_PER_DAY
-    total_gpus = replicas * gpus
-
-    gpu_hours_day = total_gpus * HOURS_PER_DAY
-    cost = accelerator_cost(s, accel, gpu_hours_day, "inference_power_fraction", catalog, src, assumptions, warnings)
-    price, kwh_day, co2_day = cost.price, cost.kwh, cost.co2_kg
-    compute_day, energy_day, usd_day = cost.compute_usd, cost.energy_usd, cost.total_usd
-
-    # Split the replica-time of a request between its prompt (prefill) and its generated tokens.
-    decode_share_s = w.generated_tokens * point.step_seconds / point.batch
-    input_share = point.prefill_seconds / (point.prefill_seconds + decode_share_s)
-    in_tokens_day = w.input_tokens * calls_per_day
-    out_tokens_day = w.generated_tokens * calls_per_day
-    summary: dict[str, Any] = {
-        "usd_per_request": None if usd_day is None else usd_day / calls_per_day * w.calls_per_request,
-        **(_per_period(usd_day) if usd_day is not None
-           else {"usd_per_day": None, "usd_per_month": None, "usd_per_year": None}),
-        "usd_per_million_input_tokens": None if usd_day is None else _per_million(usd_day * input_share, in_tokens_day),
-        "usd_per_million_output_tokens": None if usd_day is None
-        else _per_million(usd_day * (1 - input_share), out_tokens_day),
-        "usd_per_million_tokens": None if usd_day is None else _per_million(usd_day, in_tokens_day + out_tokens_day),
-        "tokens_per_day": in_tokens_day + out_tokens_day,
-        "gpus": total_gpus,
-        "replicas": replicas,
-        "output_tokens_per_second": requests_per_s * w.generated_tokens * replicas,
-        "output_tokens_per_second_per_gpu": requests_per_s * w.generated_tokens / gpus,
-        "ttft_seconds": point.ttft_seconds,
-        "tpot_seconds": point.tpot_seconds,
-        "utilization": demand / (requests_per_s * replicas),
-        "kwh_per_day": kwh_day,
-        "co2_kg_per_day": co2_day,
-    }
+    fleet = Fleet(w, gpus, point, requests_per_s, target, accel.tdp_watts)
+    cost = accelerator_cost(s, accel, fleet.replicas(1.0) * gpus * HOURS_PER_DAY, "inference_power_fraction", catalog,
+                            src, assumptions, warnings)
+    fleet = dataclasses.replace(fleet, cost=cost)
+    price = cost.price
+    inputs_u = (
+        UncertainInput("serving_speed", 1.0, LogNormal(1.0, serving_speed_log_sigma()),
+                       f"log-normal factor on the modelled speed, log_sigma {serving_speed_log_sigma():g}: "
+                       "provisional, the RMS error of the serving model on the twelve TensorRT-LLM runs",
+                       "x modelled speed"),
+        *cost_inputs(s, accel, cost, catalog),
+    )
+    headline = ("output_tokens_per_second_per_gpu" if cost.total_usd is None
+                else "usd_per_month" if w.calls_per_day is not None else "usd_per_million_tokens")
+    # With a volume the replicas are whole (rounded up): not a product of the inputs.
+    response = Response(inputs_u, fleet.metrics, SELF_HOSTED_RANGE_KEYS, headline, product=w.calls_per_day is None)
+    central = response.at()
+    summary: dict[str, Any] = {k: central[k] for k in (*API_SUMMARY_KEYS, *SELF_HOSTED_KEYS)}
+    replicas, gpu_hours_day = summary["replicas"], summary["gpus"] * HOURS_PER_DAY
     lines = [CostLine(
         name=f"{accel.id} accelerator-hours per day ({replicas} x {gpus}, {price.label})",
-        quantity=gpu_hours_day, unit="GPU-hour", usd_per_unit=price.usd_per_gpu_hour, usd=compute_day,
+        quantity=gpu_hours_day, unit="GPU-hour", usd_per_unit=price.usd_per_gpu_hour, usd=cost.compute_usd,
         assumption=price.chosen_by_default or w.calls_per_day is None,
     )]
-    if kwh_day is not None:
+    if cost.kwh is not None:
         lines.append(CostLine(
             name="energy per day" + ("" if price.owned else " (included in the rental price)"),
-            quantity=kwh_day, unit="kWh", usd_per_unit=cost.usd_per_kwh if price.owned else 0.0, usd=energy_day,
+            quantity=cost.kwh, unit="kWh", usd_per_unit=cost.usd_per_kwh if price.owned else 0.0, usd=cost.energy_usd,
             assumption=True))
     assumptions.append(
         f"serving model: prefill at {d.PREFILL_COMPUTE_EFFICIENCY:.0%} of peak, decode matmuls at "
@@ -381,9 +412,79 @@ def _self_hosted_report(
         "decode_step_seconds": point.step_seconds,
         "moe": model.is_moe,
     })
-    return Report(command="infer", inputs=inputs, summary=summary, line_items=tuple(lines),
-                  assumptions=tuple(assumptions), warnings=tuple(warnings + src.stale_warnings()),
-                  sources=src.refs(), detail=detail)
+    report = Report(command="infer", inputs=inputs, summary=summary, line_items=tuple(lines),
+                    assumptions=tuple(assumptions), warnings=tuple(warnings + src.stale_warnings()),
+                    sources=src.refs(), detail=detail)
+    return report, response
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """Replicas serving the workload at one batch size; `metrics` gives the summary for given values of
+    the serving speed (a factor on the modelled speed, the batch kept), price and energy figures."""
+
+    work: Workload
+    gpus: int  # per replica
+    point: sv.ServingPoint
+    requests_per_s: float  # of one replica at full load, modelled
+    target: float  # highest planned load per replica
+    tdp_watts: float | None
+    cost: AcceleratorCost | None = None  # central price and energy figures
+
+    def replicas(self, speed: float) -> int:
+        """Whole replicas for the peak load (one when no volume is given)."""
+        w = self.work
+        if w.calls_per_day is None:
+            return 1
+        demand = w.calls_per_day / SECONDS_PER_DAY
+        return max(1, math.ceil(demand * w.peak_to_average / (self.requests_per_s * speed * self.target)))
+
+    @functools.cached_property
+    def input_share(self) -> float:
+        """The prompt's (prefill's) share of the replica-time of a request; the rest is its generated tokens."""
+        p = self.point
+        decode_share_s = self.work.generated_tokens * p.step_seconds / p.batch
+        return p.prefill_seconds / (p.prefill_seconds + decode_share_s)
+
+    def metrics(self, v: Mapping[str, float]) -> dict[str, float | None]:
+        w, p, c = self.work, self.point, self.cost
+        assert c is not None
+        speed = v.get("serving_speed", 1.0)
+        rps = self.requests_per_s * speed
+        replicas = self.replicas(speed)
+        demand = rps * self.target if w.calls_per_day is None else w.calls_per_day / SECONDS_PER_DAY
+        calls_per_day = demand * SECONDS_PER_DAY
+        total_gpus = replicas * self.gpus
+        compute, energy, kwh_day, co2_day = price_hours(
+            total_gpus * HOURS_PER_DAY, self.tdp_watts, c.power_fraction, c.price.owned,
+            v.get("price", c.price.usd_per_gpu_hour), v.get("pue", c.pue), v.get("usd_per_kwh", c.usd_per_kwh),
+            v.get("grid_gco2_per_kwh", c.grid_gco2_per_kwh))
+        usd_day = total(compute, energy)
+        input_share = self.input_share
+        in_tokens_day = w.input_tokens * calls_per_day
+        out_tokens_day = w.generated_tokens * calls_per_day
+        return {
+            "usd_per_request": None if usd_day is None else usd_day / calls_per_day * w.calls_per_request,
+            **(_per_period(usd_day) if usd_day is not None
+               else {"usd_per_day": None, "usd_per_month": None, "usd_per_year": None}),
+            "usd_per_million_input_tokens": None if usd_day is None
+            else _per_million(usd_day * input_share, in_tokens_day),
+            "usd_per_million_output_tokens": None if usd_day is None
+            else _per_million(usd_day * (1 - input_share), out_tokens_day),
+            "usd_per_million_tokens": None if usd_day is None
+            else _per_million(usd_day, in_tokens_day + out_tokens_day),
+            "tokens_per_day": in_tokens_day + out_tokens_day,
+            "gpus": total_gpus,
+            "replicas": replicas,
+            "output_tokens_per_second": rps * w.generated_tokens * replicas,
+            "output_tokens_per_second_per_gpu": rps * w.generated_tokens / self.gpus,
+            "ttft_seconds": p.ttft_seconds / speed,
+            "tpot_seconds": p.tpot_seconds / speed,
+            "utilization": demand / (rps * replicas),
+            "kwh_per_day": kwh_day,
+            "co2_kg_per_day": co2_day,
+            "replica_requests_per_second": rps,  # not in the summary: for breakeven's volume crossover
+        }
 
 
 def _describe(s: InferScenario, detail: dict[str, Any]) -> dict[str, Any]:

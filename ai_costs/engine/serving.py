@@ -149,13 +149,14 @@ class ServingPoint:
 
 def serving_point(
     replica: Replica, batch: int, prompt_tokens: float, uncached_prompt_tokens: float, decode_tokens: float,
-    speculative_speedup: float,
+    speculative_speedup: float, efficiency: float = 1.0,
 ) -> ServingPoint:
     """Throughput and latency at a batch size. Per batch of requests the replica spends
-    batch x prefill + decode_tokens x step seconds and emits batch x decode_tokens tokens."""
+    batch x prefill + decode_tokens x step seconds and emits batch x decode_tokens tokens.
+    `efficiency` divides every modelled step time (the `serving_efficiency` factor)."""
     average_context = prompt_tokens + decode_tokens / 2.0
-    prefill = prefill_seconds(replica, uncached_prompt_tokens)
-    step = decode_step_seconds(replica, batch, average_context) / speculative_speedup
+    prefill = prefill_seconds(replica, uncached_prompt_tokens) / efficiency
+    step = decode_step_seconds(replica, batch, average_context) / speculative_speedup / efficiency
     if decode_tokens > 0:
         throughput = batch * decode_tokens / (batch * prefill + decode_tokens * step)
     else:

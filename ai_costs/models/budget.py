@@ -2,6 +2,7 @@
 build them, so the other commands do not create these classes at start-up)."""
 
 import dataclasses
+from dataclasses import field
 from typing import Any
 
 from ai_costs.models._base import Model, model
@@ -18,6 +19,7 @@ class BudgetLine(Model):
     checks: tuple[Check, ...]
     summary: dict[str, Any]
     warnings: tuple[str, ...] = ()
+    ranges: dict[str, Any] = field(default_factory=dict)  # p5/p50/p95 of each ranged metric
 
     @property
     def ok(self) -> bool:
@@ -48,7 +50,7 @@ class BudgetReport(Model):
             "budget": self.budget,
             "lines": [{"name": line.name, "scenario": line.scenario, "command": line.command, "ok": line.ok,
                        "checks": [dataclasses.asdict(c) for c in line.checks], "summary": line.summary,
-                       "warnings": list(line.warnings)} for line in self.lines],
+                       "warnings": list(line.warnings), "ranges": line.ranges} for line in self.lines],
         }
 
 

@@ -7,6 +7,19 @@ from typing import Any
 from ai_costs.models._base import Model, model
 
 SCHEMA_VERSION = "1"
+# Summary metrics of each estimating command that can carry a range: the possible keys of `ranges`, and
+# the p5/p95 columns of CSV output (docs/reference/json-output.md).
+RANGE_KEYS = {
+    "train": ("total_usd", "compute_usd", "energy_usd", "gpu_hours", "wall_clock_days", "gpus", "mfu", "kwh",
+              "co2_kg"),
+    "infer": ("usd_per_request", "usd_per_day", "usd_per_month", "usd_per_year", "usd_per_million_input_tokens",
+              "usd_per_million_output_tokens", "usd_per_million_tokens", "gpus", "replicas", "output_tokens_per_second",
+              "output_tokens_per_second_per_gpu", "ttft_seconds", "tpot_seconds", "kwh_per_day", "co2_kg_per_day"),
+    "breakeven": ("crossover_months", "crossover_tokens_per_day", "a_total_usd", "b_total_usd", "inference_share"),
+}
+# compare-gpus: the row metrics that carry a range (each row's `ranges`): cost and speed.
+ROW_RANGE_KEYS = {"train": ("total_usd", "gpu_hours", "wall_clock_days"),
+                  "infer": ("usd_per_million_tokens", "usd_per_month", "output_tokens_per_second_per_gpu")}
 
 
 @model
@@ -35,7 +48,8 @@ class SourceRef(Model):
 
 @model
 class Check(Model):
-    """A budget limit on one metric: ok when the value is known and at most the limit."""
+    """A budget limit on one metric (or one quantile of its range, `total_usd@p95`): ok when the value
+    is known and at most the limit."""
 
     metric: str
     limit: float
@@ -50,6 +64,9 @@ class Report(Model):
     command: str
     inputs: dict[str, Any]
     summary: dict[str, Any]  # flat headline numbers (None = unpriced or not applicable)
+    ranges: dict[str, dict[str, float | None]] = field(default_factory=dict)  # metric -> {p5, p50, p95}
+    sensitivity: tuple[dict[str, Any], ...] = ()  # the headline metric with each input at its p5 and p95
+    uncertain_inputs: tuple[dict[str, Any], ...] = ()  # each input's distribution, source, pinned or not
     line_items: tuple[CostLine, ...] = ()
     assumptions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -71,6 +88,9 @@ class Report(Model):
             "status": self.status,
             "inputs": self.inputs,
             "summary": self.summary,
+            "ranges": self.ranges,
+            "sensitivity": list(self.sensitivity),
+            "uncertain_inputs": list(self.uncertain_inputs),
             "line_items": [dataclasses.asdict(line) for line in self.line_items],
             "assumptions": list(self.assumptions),
             "warnings": list(self.warnings),

@@ -1,4 +1,7 @@
-"""The compare-gpus ranking as a table that fits 100 columns (--wide shows every column)."""
+"""The compare-gpus ranking as a table that fits 80 columns (--wide shows every column).
+
+The p5-p95 range of the cost column needs about 20 more columns: it is shown from 100 columns on and
+with --wide."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from rich.console import Console
 from ai_costs.models.report import Report
 from ai_costs.render.console import console as make_console
 from ai_costs.render.console import fitted_table
-from ai_costs.render.format import fmt_count, fmt_usd, fmt_value
+from ai_costs.render.format import fmt_count, fmt_range, fmt_usd, fmt_value
 from ai_costs.render.table import print_assumptions, print_checks
 
 COLUMNS = {
@@ -32,7 +35,14 @@ STATES = {"ok": "ok", "unpriced": "no price", "does_not_fit": "no fit", "unsuppo
           "assumed_price": "assumed", "misses_target": "misses", "error": "error"}
 
 
+RANGE_FROM_WIDTH = 100  # the cost range column needs this many columns
+
+
 def _cell(key: str, row: dict[str, Any]) -> str:
+    if key.endswith(" range"):
+        metric = key.removesuffix(" range")
+        r = (row.get("ranges") or {}).get(metric)
+        return fmt_range(metric, r["p5"], r["p95"]) if r and r["p5"] != r["p95"] else ""
     value = row.get(key)
     if key == "status":
         return STATES.get(str(value), str(value))
@@ -63,13 +73,18 @@ def print_comparison(report: Report, *, wide: bool = False, console: Console | N
     rows = report.summary["rows"]
     console.print(f"Accelerators for this {task} job, by {report.inputs['sort']} "
                   f"({'descending' if report.inputs['descending'] else 'ascending'})", style="bold")
-    columns = COLUMNS[task] + (WIDE[task] if wide else [])
+    columns = list(COLUMNS[task])
+    cost = report.detail["cost_metric"]
+    if (wide or console.width >= RANGE_FROM_WIDTH) and any(r.get("ranges") for r in rows):
+        at = next(i for i, (key, _) in enumerate(columns) if key == cost) + 1
+        columns.insert(at, (f"{cost} range", "p5-p95"))
+    columns += WIDE[task] if wide else []
     text = {"gpu", "status", "price"}
     console.print(fitted_table([label for _, label in columns], [[_cell(key, row) for key, _ in columns] for row in rows],
                                numeric=[key not in text for key, _ in columns], console=console))
     console.print(f"Best: {report.summary['best'] or 'none priced'}. pareto *: no other row is both cheaper and "
                   "faster. States: no price (no sourced price), no fit, no peak (precision not published), "
                   "assumed (priced only by a rate from a published estimate), misses (a latency target cannot be met). "
-                  "--wide adds prices and sources.")
+                  "--wide adds prices, sources and (below 100 columns) the p5-p95 range of the cost.")
     print_assumptions(report, console)
     print_checks(report, console)

@@ -53,7 +53,7 @@ def fit_widths(desired: list[int], floors: list[int], fixed: list[bool], availab
 
 def fitted_table(
     header: list[str], rows: list[list[Any]], *, numeric: list[bool], console: Console, title: str | None = None,
-    first_floor: int = 24,
+    first_floor: int = 24, show_header: bool = True, styles: list[str | None] | None = None,
 ) -> Table:
     """A table that fits the console: numeric columns (numbers, verdicts) are never wrapped or cropped;
     text columns wrap, the first one (ids, names) kept whole up to `first_floor` characters. Cells may be
@@ -64,15 +64,17 @@ def fitted_table(
     def length(cell: Any) -> int:
         return max((len(line) for line in str(cell).splitlines()), default=0)
 
-    longest = [max([len(h), *(length(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    heads = header if show_header else [""] * len(header)
+    longest = [max([len(h), *(length(r[i]) for r in rows)]) for i, h in enumerate(heads)]
     floors = [n if i == 0 and n <= first_floor else max(len(h), min(n, 8))
-              for i, (h, n) in enumerate(zip(header, longest, strict=True))]
+              for i, (h, n) in enumerate(zip(heads, longest, strict=True))]
     gaps = 2 * (len(header) - 1)  # collapsed padding between columns, none at the edges
     widths = fit_widths(longest, floors, numeric, console.width - gaps)
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, show_edge=False,
-                  collapse_padding=True)
-    for column, width, number in zip(header, widths, numeric, strict=True):
-        table.add_column(column, justify="right" if number else "left", no_wrap=number, overflow="fold", width=width)
+                  collapse_padding=True, show_header=show_header)
+    for column, width, number, style in zip(header, widths, numeric, styles or [None] * len(header), strict=True):
+        table.add_column(column, justify="right" if number else "left", no_wrap=number, overflow="fold", width=width,
+                         style=style)
     for row in rows:
         table.add_row(*row)
     return table

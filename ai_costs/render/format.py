@@ -84,7 +84,9 @@ def fmt_count(value: float) -> str:
 
 
 def fmt_value(key: str, value: Any) -> str:
-    """Format a summary value by the unit in its key (the JSON keeps unrounded numbers)."""
+    """Format a summary value by the unit in its key (the JSON keeps unrounded numbers); a quantile
+    limit's key (`total_usd@p95`) is formatted as its metric."""
+    key = key.partition("@")[0]
     if value is None:
         return "unpriced" if key.endswith("usd") else "n/a"
     if isinstance(value, str):
@@ -129,3 +131,60 @@ def title(report: Report) -> str:
         return (f"Inference estimate: {i.get('model')} ({i.get('precision')}) on replicas of "
                 f"{i.get('gpus')} x {i.get('gpu')}, batch {i.get('batch_size')}")
     return f"{report.command} estimate"
+
+
+def fmt_bound(key: str, value: float | None) -> str:
+    """A metric value as one end of a range or in a sensitivity listing; a crossover beyond the
+    horizon (null) is 'never'."""
+    if value is None:
+        return "never" if key.startswith("crossover") else "n/a"
+    if key == "crossover_months":
+        return f"{value:,.2f} months"
+    if key == "crossover_tokens_per_day":
+        return f"{fmt_count(value)} tokens/day"
+    return fmt_value(key, value)
+
+
+def _joined(a: str, b: str, units: tuple[str, ...]) -> str:
+    """'a-b' with a unit both end with written once: ('42.0 days', '146.6 days') -> '42.0-146.6 days'."""
+    unit = next((u for u in units if a.endswith(u) and b.endswith(u)), "")
+    return f"{a.removesuffix(unit) if unit else a}-{b}"
+
+
+def fmt_range(key: str, low: float | None, high: float | None) -> str:
+    """'$53.28M-$347.67M', '42.6-146.8 days': p5-p95, the shared unit written once."""
+    return _joined(fmt_bound(key, low), fmt_bound(key, high),
+                   (" days", " ms", " s", " GWh", " MWh", " kWh", " t", " kg", " months", " tokens/day"))
+
+
+def shown_range(report: Report, key: str) -> str:
+    """The p5-p95 range of a summary metric as printed beside it, or '' when it has none (or none visible)."""
+    r = report.ranges.get(key)
+    if not r:
+        return ""
+    low, high = fmt_bound(key, r["p5"]), fmt_bound(key, r["p95"])
+    return "" if low == high else f"({fmt_range(key, r['p5'], r['p95'])})"
+
+
+_INPUT_FORMATS = {
+    "USD/GPU-hour": lambda v: f"{fmt_usd(v)}/GPU-hour",
+    "MFU": lambda v: f"MFU {v:.1%}",
+    "USD/kWh": lambda v: f"${v:.3f}/kWh",
+    "gCO2/kWh": lambda v: f"{v:,.0f} g/kWh",
+    "tokens per call": lambda v: f"{fmt_count(v)} tokens",
+    "fraction per year": lambda v: f"{v:.0%}/year",
+    "x modelled speed": lambda v: f"{v:.2f}x speed",
+}
+
+
+def fmt_input(unit: str, value: float) -> str:
+    """An uncertain input's value in its unit, e.g. '$2.96/GPU-hour', 'MFU 19.3%', '1.10'."""
+    return _INPUT_FORMATS.get(unit, lambda v: f"{v:.3g}")(value)
+
+
+def fmt_input_range(unit: str, low: float, high: float) -> str:
+    """An input's p5-p95 with its unit once: '$2.96-$10.49/GPU-hour', 'MFU 19.3%-67.3%'."""
+    a, b = fmt_input(unit, low), fmt_input(unit, high)
+    if a.startswith("MFU ") and b.startswith("MFU "):
+        b = b.removeprefix("MFU ")
+    return _joined(a, b, ("/GPU-hour", "/kWh", " g/kWh", " tokens", "/year", "x speed"))

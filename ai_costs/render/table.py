@@ -13,22 +13,115 @@ from rich.text import Text
 from ai_costs.models.report import Report
 from ai_costs.render.console import console as make_console
 from ai_costs.render.console import fitted_table
-from ai_costs.render.format import LABELS, fmt_count, fmt_usd, fmt_value, title
+from ai_costs.render.format import (
+    LABELS,
+    fmt_bound,
+    fmt_count,
+    fmt_input_range,
+    fmt_usd,
+    fmt_value,
+    shown_range,
+    title,
+)
+
+TOP_DRIVERS = 3
 
 CHART_LIMIT_USD = 1e30  # far beyond any budget; the chart's axis arithmetic overflows on larger values
 
 
-def summary_table(report: Report) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_header=False)
-    table.add_column("metric", style="bold")
-    table.add_column("value", justify="right")
+def summary_table(report: Report, console: Console) -> Table:
+    """Each summary metric, with its p5-p95 range in brackets when it has one. Labels wrap on a narrow
+    terminal; values and ranges never do."""
+    ranged = any(shown_range(report, k) for k in report.summary)
     rented = report.inputs.get("pricing") not in (None, "owned")
+    rows = []
     for key, value in report.summary.items():
         shown = fmt_value(key, value)
         if key == "energy_usd" and value == 0 and rented:
             shown = "in the rental price"
-        table.add_row(LABELS.get(key, key.replace("_", " ")), shown)
-    return table
+        label = LABELS.get(key, key.replace("_", " "))
+        rows.append([label, shown, *([shown_range(report, key)] if ranged else [])])
+    columns = ["metric", "value", *(["p5-p95"] if ranged else [])]
+    return fitted_table(columns, rows, numeric=[False] + [True] * (len(columns) - 1), console=console,
+                        show_header=False, styles=["bold", *[None] * (len(columns) - 1)])
+
+
+HEADLINES = {"total_usd": "total cost", "usd_per_month": "cost per month", "usd_per_million_tokens": "cost per 1M tokens",
+             "crossover_months": "crossover month", "crossover_tokens_per_day": "crossover volume"}
+
+
+def _metric_label(key: str) -> str:
+    return HEADLINES.get(key) or LABELS.get(key, key.replace("_", " ")).lower()
+
+
+def print_drivers(report: Report, console: Console, limit: int | None = TOP_DRIVERS) -> None:
+    """The inputs that move the headline metric most: each at its p5 and p95, the others central."""
+    rows = report.sensitivity[:limit] if limit else report.sensitivity
+    if not rows:
+        return
+    metric = rows[0]["metric"]
+    what = "Top drivers" if limit is not None else "Drivers"
+    console.print(f"[bold]{what} of the {_metric_label(metric)}[/bold] (ranges in brackets are p5-p95)")
+    table = Table.grid(padding=(0, 2))
+    table.add_column(width=1)
+    for _ in range(3):  # wrapped on a narrow terminal, never cut short
+        table.add_column(overflow="fold")
+    for row in rows:
+        table.add_row("", row["input"], fmt_input_range(row["unit"], row["input_p5"], row["input_p95"]),
+                      f"-> {fmt_bound(metric, row['metric_at_p5'])} to {fmt_bound(metric, row['metric_at_p95'])}")
+    console.print(table)
+    if limit is not None and len(report.sensitivity) > limit:
+        console.print(f"   ... and {len(report.sensitivity) - limit} more (--sensitivity)")
+    console.print()
+
+
+def tornado(report: Report, width: int) -> list[str]:
+    """The headline metric with each input at its p5 and p95 as bars on one scale (| = the central value):
+    a tornado chart in plain text, `width` columns wide."""
+    rows = report.sensitivity
+    if not rows:
+        return []
+    metric = rows[0]["metric"]
+    central = report.summary.get(metric)
+    finite = [v for r in rows for v in (r["metric_at_p5"], r["metric_at_p95"]) if v is not None]
+    if central is not None:
+        finite.append(central)
+    lo, hi = min(finite), max(finite)
+    label_w = max(len(r["input"]) for r in rows)
+    texts = [f"{fmt_bound(metric, r['metric_at_p5'])} to {fmt_bound(metric, r['metric_at_p95'])}" for r in rows]
+    bar_w = max(10, width - label_w - max(len(t) for t in texts) - 6)
+
+    def col(value: float | None) -> int:
+        if value is None:  # beyond the horizon: the right edge
+            return bar_w - 1
+        return round((value - lo) / (hi - lo) * (bar_w - 1)) if hi > lo else 0
+
+    left, right = fmt_bound(metric, lo), fmt_bound(metric, hi)
+    axis = left + right.rjust(bar_w - len(left)) if bar_w > len(left) + len(right) else f"{left} .. {right}"
+    lines = [f"  {'':<{label_w}} {axis}"]
+    for r, text in zip(rows, texts, strict=True):
+        a, b = sorted((col(r["metric_at_p5"]), col(r["metric_at_p95"])))
+        bar = [" "] * bar_w
+        for i in range(a, b + 1):
+            bar[i] = "="
+        if central is not None:
+            bar[col(central)] = "|"
+        lines.append(f"  {r['input']:<{label_w}} {''.join(bar)}  {text}")
+    return lines
+
+
+def print_sensitivity(report: Report, console: Console) -> None:
+    """--sensitivity: every uncertain input's effect on the headline metric, charted."""
+    if not report.sensitivity:
+        console.print("No uncertain input moves the headline metric: every one is pinned or exact.")
+        return
+    metric = report.sensitivity[0]["metric"]
+    central = report.summary.get(metric)
+    console.print(f"[bold]Sensitivity of the {_metric_label(metric)}[/bold] (each input from its p5 to its p95, "
+                  f"the others as in the summary; | = {fmt_bound(metric, central)})")
+    console.print(Text("\n".join(tornado(report, min(console.width, 100)))))
+    console.print()
+    print_drivers(report, console, limit=None)
 
 
 def lines_table(report: Report, console: Console) -> Table:
@@ -92,10 +185,14 @@ def grouped_table(
     return console
 
 
-def print_report(report: Report, console: Console | None = None) -> None:
+def print_report(report: Report, console: Console | None = None, *, sensitivity: bool = False) -> None:
     console = console or make_console()
     console.print(title(report), style="bold")
-    console.print(summary_table(report))
+    console.print(summary_table(report, console))
+    if sensitivity:
+        print_sensitivity(report, console)
+    else:
+        print_drivers(report, console)
     if report.line_items:
         console.print(lines_table(report, console))
     memory = report.detail.get("memory_per_gpu_gb")
@@ -110,29 +207,40 @@ def print_report(report: Report, console: Console | None = None) -> None:
         )
 
 
-def print_breakeven(report: Report, console: Console | None = None) -> None:
+def print_breakeven(report: Report, console: Console | None = None, *, sensitivity: bool = False) -> None:
     """Crossover summary, the month-by-month (or volume) series and a chart of the two curves."""
     from ai_costs.render.chart import line_chart
 
     console = console or make_console()
     i, s, d = report.inputs, report.summary, report.detail
     console.print(f"Breakeven ({i['mode']}): {d['a']['name']} vs {d['b']['name']}", style="bold")
-    table = Table(box=box.SIMPLE_HEAD, show_header=False)
-    table.add_column("metric", style="bold")
-    table.add_column("value", justify="right")
+    head: list[list[str]] = []
     if i["mode"] == "self-host-vs-api":
         v = s["crossover_tokens_per_day"]
-        table.add_row("Self-hosting cheaper above", "never" if v is None else f"{fmt_count(v)} tokens/day")
+        head.append(["Self-hosting cheaper above", "never" if v is None else f"{fmt_count(v)} tokens/day",
+                     shown_range(report, "crossover_tokens_per_day")])
         if "cheaper_at_given_volume" in d:
-            table.add_row("Cheaper at the given volume", d["cheaper_at_given_volume"])
+            head.append(["Cheaper at the given volume", d["cheaper_at_given_volume"], ""])
     else:
         m = s["crossover_months"]
-        table.add_row("Crossover", f"never within {s['horizon_months']:g} months" if m is None else f"{m:.2f} months")
-        table.add_row(f"{d['a']['name']} over {s['horizon_months']:g} months", fmt_usd(s["a_total_usd"]))
-        table.add_row(f"{d['b']['name']} over {s['horizon_months']:g} months", fmt_usd(s["b_total_usd"]))
+        head.append(["Crossover", f"never within {s['horizon_months']:g} months" if m is None else f"{m:.2f} months",
+                     shown_range(report, "crossover_months")])
+        head.append([f"{d['a']['name']} over {s['horizon_months']:g} months", fmt_usd(s["a_total_usd"]),
+                     shown_range(report, "a_total_usd")])
+        head.append([f"{d['b']['name']} over {s['horizon_months']:g} months", fmt_usd(s["b_total_usd"]),
+                     shown_range(report, "b_total_usd")])
         if s["inference_share"] is not None:
-            table.add_row("Inference share of lifetime cost", f"{s['inference_share']:.1%}")
-    console.print(table)
+            head.append(["Inference share of lifetime cost", f"{s['inference_share']:.1%}",
+                         shown_range(report, "inference_share")])
+    if s.get("crossover_probability") is not None:
+        head.append([f"Chance of a crossover{'' if i['mode'] == 'self-host-vs-api' else ' within the horizon'}",
+                     f"{s['crossover_probability']:.0%}", ""])
+    console.print(fitted_table(["metric", "value", "p5-p95"], head, numeric=[False, True, True], console=console,
+                               show_header=False, styles=["bold", None, None]))
+    if sensitivity:
+        print_sensitivity(report, console)
+    else:
+        print_drivers(report, console)
 
     rows = d["series"]
     width = min(console.width, 80)

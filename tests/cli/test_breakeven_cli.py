@@ -10,7 +10,7 @@ import pytest
 from conftest import invoke
 
 KEYS = ["crossover_months", "crossover_tokens_per_day", "a_total_usd", "b_total_usd", "horizon_months",
-        "inference_share"]
+        "inference_share", "crossover_probability"]
 
 
 def test_acceptance_command() -> None:

@@ -12,8 +12,8 @@ TRAIN_SUMMARY = (
     "total_usd compute_usd energy_usd gpu_hours wall_clock_days gpus training_flops mfu kwh co2_kg "
     "min_gpus_to_fit"
 ).split()
-ENVELOPE = ["schema_version", "command", "status", "inputs", "summary", "line_items", "assumptions",
-            "warnings", "sources", "detail", "checks"]
+ENVELOPE = ["schema_version", "command", "status", "inputs", "summary", "ranges", "sensitivity", "uncertain_inputs",
+            "line_items", "assumptions", "warnings", "sources", "detail", "checks"]
 
 
 def test_json_contract_keys() -> None:

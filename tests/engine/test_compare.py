@@ -79,7 +79,7 @@ def test_rows_are_in_sort_order(metric: str, order: str) -> None:
 
 def test_filters() -> None:
     rows = _json(*INFER, "--vendor", "amd")["summary"]["rows"]
-    assert {r["gpu"] for r in rows} == {"mi300x", "mi325x"}
+    assert {r["gpu"] for r in rows} == {"mi300x", "mi325x", "mi350x", "mi355x"}
     rows = _json(*INFER, "--only", "h100-sxm,h200", "--top", "1")["summary"]["rows"]
     assert len(rows) == 1
 
