@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from ai_costs._yaml import check_shape, checksum, load_yaml_file, load_yaml_text, parsed_or_compiled
 from ai_costs.errors import CatalogError
-from ai_costs.models._schema import validate
+from ai_costs.models._schema import construct, validate
 from ai_costs.models.catalog import (
     AcceleratorFile,
     ApiFile,
@@ -157,11 +158,16 @@ PRESETS_COPY = "presets.json"  # ... and of the bundled presets, by file name
 def bundled_data(section: str) -> Any:
     """The bundled YAML of a section, parsed. A JSON copy made by `python -m ai_costs.catalog` is used
     when its checksum matches the YAML, so an edited YAML file is never shadowed by a stale copy."""
+    return _bundled(section)[0]
+
+
+def _bundled(section: str) -> tuple[Any, bool]:
+    """The section's data, and whether it is the compiled copy (validated and normalized when written)."""
     name = _FILES[section][0]
-    data_dir = DATA_DIR
-    text = (data_dir / name).read_text(encoding="utf-8")
-    compiled = data_dir / COMPILED_DIR / f"{section}.json"
-    return parsed_or_compiled(text, _json_copy(compiled), origin=f"bundled catalog {name}")
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    copy = _json_copy(DATA_DIR / COMPILED_DIR / f"{section}.json")
+    data = parsed_or_compiled(text, copy, origin=f"bundled catalog {name}")
+    return data, isinstance(copy, dict) and copy.get("validated") is True and data is copy.get("data")
 
 
 def _json_copy(path: Any) -> Any:
@@ -183,18 +189,30 @@ def compile_bundled(target: Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     written = []
 
-    def copy(text: str, source: str) -> dict[str, Any]:
-        return {"crc32": checksum(text), "source": source, "data": load_yaml_text(text, origin=source)}
+    def copy(text: str, source: str, model: type | None = None) -> dict[str, Any]:
+        data = load_yaml_text(text, origin=source)
+        if model is None:
+            return {"crc32": checksum(text), "source": source, "data": data}
+        # catalogs: validated here, so a run can build the entries without the validators (models/_schema.py)
+        normal = dataclasses.asdict(validate(model, data, origin=source))
+        return {"crc32": checksum(text), "source": source, "validated": True, "data": normal}
 
     def write(path: Path, doc: dict[str, Any]) -> None:
         path.write_text(json.dumps(doc, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
         written.append(path)
 
-    for section, (name, _, _) in _FILES.items():
+    for section, (name, model, _) in _FILES.items():
         write(target / f"{section}.json", copy((DATA_DIR / name).read_text(encoding="utf-8"),
-                                               f"ai_costs/data/{name}"))
+                                               f"ai_costs/data/{name}", model))
+    from ai_costs.models.scenario import SCENARIO_KINDS
+
     presets = sorted(p for p in bundled_dir().iterdir() if p.suffix in SUFFIXES)
-    write(target / PRESETS_COPY, {p.name: copy(p.read_text(encoding="utf-8"), f"presets/{p.name}") for p in presets})
+    copies = {}
+    for p in presets:
+        text = p.read_text(encoding="utf-8")
+        kind = load_yaml_text(text, origin=p.name).get("kind")
+        copies[p.name] = copy(text, f"presets/{p.name}", SCENARIO_KINDS.get(kind))
+    write(target / PRESETS_COPY, copies)
     return written
 
 
@@ -202,7 +220,7 @@ def load_section(section: str, overrides: Sequence[Path] = (), api_prices: Seque
     """Read and validate one catalog section: the bundled file merged with user override files (and,
     for API prices, price files)."""
     name, model, _ = _FILES[section]
-    data = bundled_data(section)
+    data, trusted = _bundled(section)
     origin = f"bundled catalog {name}"
     for directory in reversed(list(overrides)):  # lowest priority first, so the first dir wins
         path = directory / name
@@ -214,12 +232,12 @@ def load_section(section: str, overrides: Sequence[Path] = (), api_prices: Seque
                     f"{path}: a catalog override file has 'version: 1' and '{_FILES[section][2]}:' entries"
                     + (f"; unknown keys: {', '.join(sorted(set(extra) - allowed))}" if isinstance(extra, dict)
                        and not set(extra) <= allowed else ""))
-            data = _merge(section, data, extra)
+            data, trusted = _merge(section, data, extra), False
             origin = f"catalog {name} (with overrides from {path})"
     if section == "apis" and api_prices:
-        data = _merge_api_prices(data, api_prices)
+        data, trusted = _merge_api_prices(data, api_prices), False
         origin = f"API prices (with {', '.join(str(p) for p in api_prices)})"
-    return validate(model, data, origin=origin)
+    return construct(model, data) if trusted else validate(model, data, origin=origin)
 
 
 def load_catalog(presets_dirs: Sequence[Path] = (), api_prices: Sequence[Path] = ()) -> Catalog:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from ai_costs._yaml import STDIN, load_yaml_file, origin_of, parsed_or_compiled, read_text
 from ai_costs.catalog import COMPILED_DIR, DATA_DIR, PACKAGE_DIR, PRESETS_COPY, user_config_dir, user_dirs
 from ai_costs.errors import InvalidInput, UnknownId
-from ai_costs.models._schema import validate
+from ai_costs.models._schema import construct, validate
 from ai_costs.models.scenario import rivals
 
 T = TypeVar("T")
@@ -62,10 +62,18 @@ def _compiled_presets() -> dict[str, Any]:
 def read_data(path: Path) -> Any:
     """A scenario file's data (`-`: standard input). A bundled preset is read from its pre-parsed JSON copy
     when that was made from exactly this file, so the JSON path of a preset needs no YAML parser."""
+    return _read(path)[0]
+
+
+def _read(path: Path) -> tuple[Any, bool]:
+    """The data, and whether it is a bundled preset's compiled copy (validated when it was written)."""
     if path != STDIN and path.parent == bundled_dir():
+        copy_ = _compiled_presets().get(path.name)
+        data = parsed_or_compiled(read_text(path), copy_, origin=str(path))
+        trusted = isinstance(copy_, dict) and copy_.get("validated") is True and data is copy_.get("data")
         # a copy: callers may change the data, and the parsed copies are shared for the whole process
-        return copy.deepcopy(parsed_or_compiled(read_text(path), _compiled_presets().get(path.name), origin=str(path)))
-    return load_yaml_file(path)
+        return copy.deepcopy(data), trusted
+    return load_yaml_file(path), False
 
 
 def _looks_like_path(ref: str) -> bool:
@@ -154,6 +162,8 @@ def build_scenario(
         path = resolve(ref, presets_dirs)
         data = read_scenario_file(path, kind)
         origin = origin_of(path)
+        if not overrides and _read(path)[1]:  # a bundled preset as compiled: validated already
+            return construct(cls, data)
         for key in overrides:
             for rival in rivals(key, exclusive):
                 data.pop(rival, None)

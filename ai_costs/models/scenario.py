@@ -196,6 +196,9 @@ BREAKEVEN_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
 )
 
 
+SCENARIO_KINDS: dict[str, type] = {"train": TrainScenario, "infer": InferScenario, "breakeven": BreakevenScenario}
+
+
 # Groups of fields that contradict each other when two are set together. A flag given on the
 # command line clears its rivals from the scenario file (the flag wins); two rivals given in the
 # same place are an error.
