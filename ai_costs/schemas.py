@@ -74,7 +74,7 @@ def _sensitivity() -> CoreSchema:
 def _uncertain_inputs() -> CoreSchema:
     return cs.list_schema(_strict({
         "name": _field(cs.str_schema()), "unit": _field(cs.str_schema()),
-        "distribution": _field(cs.literal_schema(["lognormal", "empirical", "loguniform", "exact"])),
+        "distribution": _field(cs.literal_schema(["lognormal", "loguniform", "exact"])),
         "parameters": _field(cs.dict_schema(cs.str_schema(), cs.any_schema())),
         "central": _field(cs.float_schema()), "p5": _field(cs.float_schema()), "p95": _field(cs.float_schema()),
         "pinned": _field(cs.bool_schema()), "pinned_by": _field(cs.nullable_schema(cs.str_schema())),

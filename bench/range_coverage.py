@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -81,16 +82,24 @@ def training_cases(path: Path = DATA / "calibration_training.csv") -> list[Case]
     return cases
 
 
-def serving_cases(path: Path = DATA / "calibration_inference.csv") -> list[Case]:
-    """Max-throughput runs (columns as tests/data/calibration_inference.csv): output tokens/s per GPU."""
-    cases = []
-    for row in _rows(path):
-        scenario = InferScenario(model=row["model"], gpu=row["gpu"], gpus=int(row["gpus"]),
-                                 precision=row["precision"],  # type: ignore[arg-type]
-                                 input_tokens=int(row["input_tokens"]), output_tokens=int(row["output_tokens"]))
-        cases.append(Case(row["id"], scenario, "output_tokens_per_second_per_gpu",
-                          float(row["reported_tokens_per_s_per_gpu"]), row.get("set") or "calibration"))
-    return cases
+def serving_outcomes(results: Iterable[Any]) -> list[Outcome]:
+    """Published serving runs as estimated by scripts/calibrate_serving.py (`results()`: each with its
+    row, estimate and speed case), with the engine's p5-p95 for their metric. Without a request volume
+    the throughput is a product of the serving speed alone, so its range is the estimate x exp(-+1.645
+    sigma) of its case class (tests/test_validation_doc.py checks this against a full engine run). Runs
+    the engine refused are left out; `split` is "<case class> <fit|check>"."""
+    from ai_costs.engine.serving import speed_log_sigma
+    from ai_costs.engine.uncertainty import Z95
+
+    outcomes = []
+    for r in results:
+        if r.estimate is None:
+            continue
+        spread = math.exp(Z95 * speed_log_sigma(r.case))
+        case = Case(r.row["id"], InferScenario(model=r.row["model"]), r.row["metric"], r.reported,
+                    f"{r.case} {'check' if r.check else 'fit'}")
+        outcomes.append(Outcome(case, r.estimate, r.estimate / spread, r.estimate * spread))
+    return outcomes
 
 
 def _estimate(scenario: TrainScenario | InferScenario, catalog: Catalog) -> Report:
@@ -154,6 +163,20 @@ def summary_table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
+def _serving_script() -> Any:
+    """scripts/calibrate_serving.py (run as a file, not installed)."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "calibrate_serving.py"
+    spec = importlib.util.spec_from_file_location("calibrate_serving", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def millions(value: float) -> str:
     return f"{value / 1e6:.3f}M"
 
@@ -165,8 +188,9 @@ def main() -> int:
     args = parser.parse_args()
     print("Training: GPU-hours\n")
     print(markdown(evaluate(training_cases(args.training)), millions))
-    print("\nServing: output tokens/s per GPU\n")
-    print(markdown(evaluate(serving_cases(args.serving))))
+    print("\nServing: tokens/s per GPU, per case class and set\n")
+    print(summary_table(sorted(serving_outcomes(_serving_script().results(rows=_rows(args.serving))),
+                               key=lambda o: o.case.split)))
     return 0
 
 

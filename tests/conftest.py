@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
 import os
 import shutil
@@ -17,6 +19,18 @@ from typer.testing import CliRunner
 from ai_costs.cli import run
 
 DATA = Path(__file__).parent / "data"
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+@functools.cache
+def load_script(name: str) -> Any:
+    """A module of scripts/ (they are run as files, not installed)."""
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(autouse=True)

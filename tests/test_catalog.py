@@ -308,3 +308,17 @@ def test_a_bundled_preset_without_overrides_is_built_as_validation_builds_it() -
         kind = read_data(path)["kind"]
         fast = build_scenario(SCENARIO_KINDS[kind], kind, path.stem, {})
         assert fast == validate(SCENARIO_KINDS[kind], read_data(path), origin=path.name), path.name
+
+
+def test_entries_built_from_the_compiled_copy_are_complete_dataclasses(tmp_path: Path) -> None:
+    # in a fresh process, before anything else makes the classes dataclasses (models/_base.py makes them on
+    # first use): replace, asdict, equality and repr must work on entries built without __init__
+    import subprocess
+    import sys
+
+    code = ("import dataclasses\nfrom ai_costs.catalog import load_catalog\n"
+            "m = load_catalog().model('llama-3.1-8b')\n"
+            "assert dataclasses.replace(m, layers=1).layers == 1 and dataclasses.asdict(m)['id'] == 'llama-3.1-8b'\n"
+            "assert m == load_catalog().model('llama-3.1-8b') and repr(m).startswith('ModelSpec(id=')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert proc.returncode == 0, proc.stderr

@@ -20,7 +20,9 @@ import pytest
 
 from ai_costs.engine.utilization import Z_P95
 
-from conftest import DATA, invoke
+from conftest import DATA, invoke, load_script
+
+cal = load_script("calibrate_serving")
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "validation.md"
@@ -132,22 +134,89 @@ def preset_table() -> str:
     return "\n".join(rows)
 
 
-def inference_table() -> str:
-    rows = ["| run | command | estimated tokens/s/GPU | reported | error | batch |", "|---|---|---:|---:|---:|---:|"]
-    with (DATA / "calibration_inference.csv").open() as f:
-        for row in csv.DictReader(f):
-            args = ["infer", "--model", row["model"], "--gpu", row["gpu"], "--gpus", row["gpus"],
-                    "--precision", row["precision"], "--input-tokens", row["input_tokens"],
-                    "--output-tokens", row["output_tokens"]]
-            r = invoke(*args, "--format", "json")
-            assert r.exit_code == 0, r.stderr
-            doc = r.json()
-            est = doc["summary"]["output_tokens_per_second_per_gpu"]
-            rep = float(row["reported_tokens_per_s_per_gpu"])
-            command = "`ai-costs " + " ".join(args) + "`"
-            rows.append(f"| {row['id']} | {command} | {est:,.0f} | {rep:,.0f} | {est / rep - 1:+.1%} | "
-                        f"{doc['detail']['batch_size']:,} |")
+def _pct(ratio: float) -> str:
+    return f"{ratio - 1:+.0%}"
+
+
+@functools.cache
+def serving_results() -> list[cal.Result]:
+    """Every published serving run estimated once (scripts/calibrate_serving.py)."""
+    return cal.results()
+
+
+def inference_summary(results: list[cal.Result]) -> str:
+    rows = [f"| set | case class | runs | median error | worst | within {cal.WITHIN:g}x |",
+            "|---|---|---:|---:|---:|---:|"]
+    for label, check in (("fit", False), ("check", True)):
+        for case, items in cal.by_case(r for r in results if r.check == check).items():
+            s = cal.summarize(items)
+            if s.runs:
+                rows.append(f"| {label} | {case} | {s.runs} | {s.median_error:.1%} | x{s.worst:.2f} | "
+                            f"{s.within} of {s.runs} |")
     return "\n".join(rows)
+
+
+def inference_runs(results: list[cal.Result], check: bool) -> str:
+    """One line per configuration (source, model, accelerator, layout, precision), every length's error."""
+    groups: dict[tuple[str, ...], list[cal.Result]] = {}
+    for r in results:
+        if r.check == check:
+            key = (r.case, r.row["source"].replace(" performance overview", ""), r.row["model"], r.row["gpu"],
+                   r.layout, r.row["precision"])
+            groups.setdefault(key, []).append(r)
+    rows = ["| class | source | model | accelerator | layout | precision | error by input/output tokens |",
+            "|---|---|---|---|---|---|---|"]
+    for key in sorted(groups):
+        items = sorted(groups[key], key=lambda r: (int(r.row["input_tokens"]), int(r.row["output_tokens"])))
+        errors = ", ".join(f"{r.row['input_tokens']}/{r.row['output_tokens']} {_pct(r.ratio or 0)}" for r in items)
+        rows.append("| " + " | ".join(key) + f" | {errors} |")
+    return "\n".join(rows)
+
+
+def inference_parameters() -> str:
+    rows = ["| parameter (engine/defaults.py) | value | fitted on |", "|---|---:|---|"]
+    for cases, bounds in cal.STAGES:
+        for name in bounds:
+            label = f"SERVING_LOW_PRECISION_FACTOR[{name}]" if name in {"fp8", "fp4"} else name
+            rows.append(f"| `{label}` | {cal.get_parameter(name):.4g} | FIT runs of {', '.join(cases)} |")
+    return "\n".join(rows)
+
+
+METHODOLOGY_INFERENCE = ROOT / "docs" / "explanation" / "methodology-inference.md"
+
+
+def worked_example() -> str:
+    doc = invoke("infer", "llama-3.1-70b-self-hosted", "--format", "json").json()
+    d, s = doc["detail"], doc["summary"]
+    mem, step, prefill = d["memory_per_gpu_gb"], d["decode_step_time_split"], d["prefill_time_split"]
+    ms = 1e3
+    rows = [
+        "| quantity | value |", "|---|---|",
+        f"| layout | `{doc['inputs']['parallelism']}` on {doc['inputs']['gpus']} x {doc['inputs']['gpu']} |",
+        f"| memory per accelerator: usable, weights, KV cache in use | {mem['usable']:.1f} GB, {mem['weights']:.1f} GB, "
+        f"{mem['kv_cache']:.1f} GB |",
+        f"| KV cache per token (whole model) | {d['kv_cache_bytes_per_token']:,.0f} bytes |",
+        f"| batch: by memory, chosen (TPOT target) | {d['max_batch_by_memory']:,}, {d['batch_size']:,} |",
+        f"| one prompt alone: compute, memory, communication | {prefill['compute_seconds'] * ms:.1f} ms, "
+        f"{prefill['memory_seconds'] * ms:.1f} ms, {prefill['communication_seconds'] * ms:.2f} ms |",
+        f"| one round: compute, memory, communication, host | {step['compute_seconds'] * ms:.1f} ms, "
+        f"{step['memory_seconds'] * ms:.1f} ms, {step['communication_seconds'] * ms:.2f} ms, "
+        f"{step['host_seconds'] * ms:.1f} ms |",
+        f"| TPOT, TTFT | {s['tpot_seconds'] * ms:.1f} ms, {s['ttft_seconds'] * ms:.0f} ms |",
+        f"| replica requests/s, output tokens/s per accelerator | {d['replica_requests_per_second']:.2f}, "
+        f"{s['output_tokens_per_second_per_gpu']:,.0f} |",
+        f"| replicas for 1M requests/day at twice the average, average load | {s['replicas']}, {s['utilization']:.1%} |",
+    ]
+    return "\n".join(rows)
+
+
+def test_methodology_worked_example_is_current() -> None:
+    text = METHODOLOGY_INFERENCE.read_text(encoding="utf-8")
+    expected = _replace(text, "worked-example", worked_example())
+    if UPDATE and expected != text:
+        METHODOLOGY_INFERENCE.write_text(expected, encoding="utf-8")
+        return
+    assert text == expected, "the worked example is stale; run AI_COSTS_UPDATE_DOCS=1 pytest tests/test_validation_doc.py"
 
 
 def _replace(text: str, marker: str, body: str) -> str:
@@ -160,10 +229,15 @@ def _replace(text: str, marker: str, body: str) -> str:
 def test_validation_tables_are_current() -> None:
     text = DOC.read_text(encoding="utf-8")
     expected = _replace(_replace(text, "training-table", training_table()), "preset-table", preset_table())
-    expected = _replace(expected, "inference-table", inference_table())
+    results = serving_results()
+    expected = _replace(expected, "inference-summary", inference_summary(results))
+    expected = _replace(expected, "inference-parameters", inference_parameters())
+    expected = _replace(expected, "inference-fit", inference_runs(results, check=False))
+    expected = _replace(expected, "inference-check", inference_runs(results, check=True))
     expected = _replace(expected, "coverage-training",
                         coverage.summary_table(coverage.evaluate(coverage.training_cases())))
-    expected = _replace(expected, "coverage-serving", coverage.markdown(coverage.evaluate(coverage.serving_cases())))
+    outcomes = sorted(coverage.serving_outcomes(results), key=lambda o: o.case.split)
+    expected = _replace(expected, "coverage-serving", coverage.summary_table(outcomes))
     if UPDATE and expected != text:
         DOC.write_text(expected, encoding="utf-8")
         return
@@ -225,3 +299,15 @@ def test_coverage_counts_figures_inside_the_range(tmp_path: Path) -> None:
     assert summary.median_width == mpt.width
     # an A100 run inside the fitted span: log-sigma 0.27, p95/p5 = exp(2 x 1.6449 x 0.27) = 2.432
     assert mpt.width == pytest.approx(2.432, rel=1e-3)
+
+
+def test_serving_coverage_uses_the_engines_ranges() -> None:
+    # bench/range_coverage.serving_outcomes writes p5-p95 as estimate x exp(-+1.645 sigma of the case class);
+    # a full engine run with ranges must give the same interval for the same published run.
+    results = [r for r in serving_results() if r.estimate is not None and r.row["metric"] == "output_tokens_per_s_per_gpu"]
+    for r in (results[0], next(x for x in results if x.case == "moe")):
+        outcome = next(o for o in coverage.serving_outcomes([r]))
+        doc = invoke("infer", *cal.arguments(r.row), "--format", "json").json()
+        ranged = doc["ranges"]["output_tokens_per_second_per_gpu"]
+        assert doc["summary"]["output_tokens_per_second_per_gpu"] == pytest.approx(r.estimate, rel=1e-9)
+        assert (ranged["p5"], ranged["p95"]) == pytest.approx((outcome.p5, outcome.p95), rel=1e-6)

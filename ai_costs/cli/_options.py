@@ -151,6 +151,9 @@ class O:  # noqa: E742 - a short namespace used in every command signature
     PEAK_TO_AVERAGE = num("--peak-to-average", "Peak load / average load  [default: 1]", WORKLOAD, "F")
     # on what
     GPU = text("--gpu", "Accelerator id from `ai-costs catalog gpus`  [default: h100-sxm]", DEPLOY, "ID")
+    PARALLELISM = text("--parallelism", "Layout of a replica: tp=8,pp=2,ep=16,dp=2 (tensor, pipeline, expert, "
+                       "attention data parallel; omitted = 1)  [default: the cheapest per token that fits]",
+                       DEPLOY, "LAYOUT")
     KV_PRECISION = text("--kv-precision", "KV cache: bf16 | fp16 | fp8 | int8  [default: fp8 with fp8 weights, "
                         "else bf16]", DEPLOY, "P")
     BATCH_SIZE = num("--batch-size", "Sequences in flight per replica, or 'auto'  [default: auto]", DEPLOY)

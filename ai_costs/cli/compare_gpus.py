@@ -52,8 +52,8 @@ def compare_gpus(
                               rich_help_panel=RANK, show_default=False),
     model: str | None = text("--model", "Model id from `ai-costs catalog models`.", JOB, "ID"),
     gpus: str | None = num("--gpus", "Accelerators (train: in total; infer: per replica)  [default: train: from "
-                           "--days or the fewest that fit; infer: the cheapest count from the fewest that fit up to "
-                           "8x]", JOB),
+                           "--days or the fewest that fit; infer: the cheapest layout per token]", JOB),
+    parallelism: str | None = O.PARALLELISM,
     precision: str | None = text("--precision", "Precision  [default: bf16]", JOB, "P"),
     params: str | None = O.PARAMS,
     active_params: str | None = O.ACTIVE_PARAMS,

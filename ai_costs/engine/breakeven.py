@@ -21,7 +21,13 @@ from ai_costs.engine.uncertainty import SAMPLES, LogUniform, Metrics, Response, 
 from ai_costs.errors import InvalidInput
 from ai_costs.models.catalog import Catalog
 from ai_costs.models.report import RANGE_KEYS, Report, SourceRef
-from ai_costs.models.scenario import MAX_HORIZON_MONTHS, BreakevenScenario, InferScenario, TrainScenario
+from ai_costs.models.scenario import (
+    MAX_HORIZON_MONTHS,
+    SELF_HOSTED_FIELDS,
+    BreakevenScenario,
+    InferScenario,
+    TrainScenario,
+)
 from ai_costs.units import DAYS_PER_MONTH, HOURS_PER_MONTH, SECONDS_PER_DAY, WATTS_PER_KW
 
 BREAKEVEN_KEYS = ("crossover_months", "crossover_tokens_per_day", "a_total_usd", "b_total_usd", "horizon_months",
@@ -287,11 +293,8 @@ def _finetune_vs_api(s: BreakevenScenario, sides: Sides, catalog: Catalog, today
 
 def _as_api(s: InferScenario, api: str) -> InferScenario:
     """The same workload priced through an API instead of self-hosted."""
-    return dataclasses.replace(
-        s, api=api, model=None, gpu=None, gpus=None, precision=None, kv_precision=None, batch_size=None,
-        max_ttft=None, max_tpot=None, speculative_speedup=None, utilization=None, usd_per_gpu_hour=None,
-        cloud=None, pricing=None, purchase_usd_per_gpu=None, lifetime_years=None,
-    )
+    cleared: dict[str, Any] = dict.fromkeys(SELF_HOSTED_FIELDS)
+    return dataclasses.replace(s, api=api, **cleared)
 
 
 def _with_volume(s: InferScenario, calls_per_day: float) -> InferScenario:
@@ -411,7 +414,7 @@ def _buy_vs_rent(s: BreakevenScenario, catalog: Catalog, today: dt.date, acc: _A
     lifetime = s.lifetime_years or d.DEFAULT_LIFETIME_YEARS
     busy_hours = gpus * HOURS_PER_MONTH * util
     upfront = gpus * purchase * (1 - resale)
-    acc.uncertain.extend(i for i in (price_input(rent, accel, catalog), energy_input("pue", s.pue, pue, catalog),
+    acc.uncertain.extend(i for i in (price_input(rent, accel, catalog, today), energy_input("pue", s.pue, pue, catalog),
                                      energy_input("usd_per_kwh", s.usd_per_kwh, usd_per_kwh, catalog)) if i is not None)
     acc.assumptions.append(
         f"owning: {gpus} x ${purchase:,.0f} up front less {resale:.0%} resale, plus energy while busy "

@@ -1,4 +1,8 @@
-"""Every accelerator in the catalog, evaluated for one train or infer job with the same engine code."""
+"""Every accelerator in the catalog, evaluated for one train or infer job with the same engine code.
+
+For serving, each accelerator gets the layout `infer` would choose (the cheapest per token of those that
+fit, engine/layouts.py), so a row equals `ai-costs infer ... --gpu ID` exactly.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ai_costs.engine.infer import inference_model
-from ai_costs.engine.serving import TP_SIZES
 from ai_costs.engine.train import training_model
 from ai_costs.engine.uncertainty import Ranges, Response, ranges_of, with_spreads
 from ai_costs.errors import AiCostsError, InvalidInput, UnknownId
@@ -25,7 +28,7 @@ ROW_KEYS = {
     "train": ("gpu", "vendor", "status", "fits", "min_gpus_to_fit", "gpus", "wall_clock_days", "gpu_hours",
               "total_usd", "tokens_per_usd", "kwh", "co2_kg", "usd_per_gpu_hour", "price", "price_as_of",
               "pareto", "message", "ranges"),
-    "infer": ("gpu", "vendor", "status", "fits", "min_gpus_to_fit", "gpus", "replicas",
+    "infer": ("gpu", "vendor", "status", "fits", "min_gpus_to_fit", "gpus", "parallelism", "replicas",
               "output_tokens_per_second_per_gpu", "ttft_seconds", "tpot_seconds", "usd_per_million_tokens",
               "usd_per_month", "tokens_per_usd", "kwh_per_day", "co2_kg_per_day", "usd_per_gpu_hour", "price",
               "price_as_of", "pareto", "message", "ranges"),
@@ -61,6 +64,7 @@ def _row(task: str, accel: Accelerator, report: Report | None, error: AiCostsErr
     else:
         row["min_gpus_to_fit"] = report.detail.get("fewest_gpus_that_fit")
         row["gpus"] = i["gpus"]
+        row["parallelism"] = i["parallelism"]
         fits = True
         row["tokens_per_usd"] = (s["output_tokens_per_second_per_gpu"] * SECONDS_PER_HOUR / price
                                  if priced and price else None)
@@ -83,36 +87,6 @@ def _selected(catalog: Catalog, only: Sequence[str]) -> list[Accelerator]:
         return [catalog.accelerator(a) for a in only]
     except UnknownId as exc:  # name the option the id came from
         raise UnknownId("accelerator (--only)", exc.given, exc.known, code=exc.code, listing=exc.listing) from None
-
-
-def _best_report(
-    scenario: TrainScenario | InferScenario, accel: Accelerator, estimate: Callable[[Any], Estimate]
-) -> Estimate:
-    """The scenario on `accel`. For serving without --gpus, the accelerators per replica (from the fewest
-    that fit up to 8x that) with the lowest cost per token, or the highest throughput per accelerator
-    when unpriced: the fewest that fit often leave no room for a KV cache."""
-    first = estimate(dataclasses.replace(scenario, gpu=accel.id))
-    if not isinstance(scenario, InferScenario) or scenario.gpus is not None:
-        return first
-    fewest = first[0].inputs["gpus"]
-    best = first
-    for n in TP_SIZES:
-        if n <= fewest or n > fewest * 8:
-            continue
-        try:
-            candidate = estimate(dataclasses.replace(scenario, gpu=accel.id, gpus=n))
-        except AiCostsError:
-            continue  # e.g. a latency target this size misses: the other sizes still count
-        if _better(candidate[0], best[0]):
-            best = candidate
-    return best
-
-
-def _better(a: Report, b: Report) -> bool:
-    ca, cb = a.summary["usd_per_million_tokens"], b.summary["usd_per_million_tokens"]
-    if ca is not None and cb is not None:
-        return bool(ca < cb)
-    return bool(a.summary["output_tokens_per_second_per_gpu"] > b.summary["output_tokens_per_second_per_gpu"])
 
 
 def _row_ranges(task: str, response: Response, spreads: Mapping[str, float]) -> Ranges:
@@ -181,7 +155,7 @@ def compare_gpus(
     responses: list[Response] = []
     for accel in accels:
         try:
-            (report, response), error = _best_report(scenario, accel, estimate), None
+            (report, response), error = estimate(dataclasses.replace(scenario, gpu=accel.id)), None
         except AiCostsError as exc:
             report, response, error = None, None, exc
         row = _row(task, accel, report, error)

@@ -36,17 +36,35 @@ MAX_TENSOR_PARALLEL = 8  # one NVLink/scale-up domain
 # Owned hardware
 DEFAULT_LIFETIME_YEARS = 5.0
 
-# Inference (self-hosted). Calibrated on shared/reference/calibration_inference.csv (TensorRT-LLM
-# v0.17 offline max-throughput runs: Llama 3.1 8B/70B on H100 FP8 and A100 FP16, TP 1-8); all twelve
-# runs within about 10% (docs/validation.md).
-# FP8/FP4 peaks are 2x/4x BF16, but only the large matmuls run at them, so serving reaches ~0.7 of the
-# FP8 peak (end-to-end FP8 speed-ups of ~1.4x); FP4 assumed no faster than FP8. INT8 uses the FP8 factor.
-LOW_PRECISION_MFU_FACTOR = {"fp8": 0.7, "fp4": 0.7 * 0.5}
+# Inference (self-hosted): docs/explanation/methodology-inference.md gives each formula, the reason and
+# source of every value below, and how the fitted ones were fitted (scripts/calibrate_serving.py, docs/validation.md).
 DEFAULT_INFER_PRECISION = "bf16"
-PREFILL_COMPUTE_EFFICIENCY = 0.8  # large prompt GEMMs run near peak
-DECODE_COMPUTE_EFFICIENCY = 0.7  # decode GEMMs have only `batch` rows
-SERVING_MEMORY_EFFICIENCY = 0.7  # achieved share of HBM bandwidth in weight and paged-KV reads
-TP_OVERHEAD_PER_EXTRA_GPU = 0.1  # step time grows 10% per extra tensor-parallel accelerator
+GEMM_EFFICIENCY = 0.79  # fitted: share of the matmul peak a GEMM with many rows reaches
+GEMM_ROW_OVERHEAD = 112.0  # fitted: rows of work a GEMM wastes (tiles, waves): efficiency halves at this many rows
+SERVING_LOW_PRECISION_FACTOR = {"fp8": 0.745, "fp4": 0.475}  # fitted: share of the FP8 / FP4 peak reached
+KV_READ_EFFICIENCY = 0.86  # fitted: paged KV-cache reads relative to streaming weight reads
+HOST_SECONDS_PER_SEQUENCE = 1.9e-05  # fitted: scheduler (CPU) time per sequence per step, overlapped with the GPU
+MAX_TOKENS_PER_STEP = 8192  # tokens one scheduler step takes (TensorRT-LLM max_num_tokens default)
+SERVING_MEMORY_FRACTION = 0.96  # share of accelerator memory that holds weights and the KV cache
+SERVING_MEMORY_EFFICIENCY = 0.68  # fitted: achieved share of HBM bandwidth in weight and paged-KV reads
+COMM_BANDWIDTH_EFFICIENCY = 0.47  # fitted: achieved share of a scale-up link's bandwidth in collectives
+SCALE_OUT_BANDWIDTH_EFFICIENCY = 0.9  # DeepEP: 43-47 GB/s of a 50 GB/s (400 Gb/s) InfiniBand NIC
+COLLECTIVE_BASE_LATENCY_US = 5.0  # fixed cost of launching one collective (NCCL base latency 3.6-10 us)
+COMM_OVERLAP = 0.0  # share of communication hidden under compute: none (collectives sit between layers)
+ACTIVATION_BYTES = 2.0  # bf16 activations in all-reduces, all-to-alls and pipeline sends
+EXPERT_EFFICIENCY = 0.65  # fitted: speed of routed-expert kernels relative to a dense GEMM's
+EXPERT_POPULARITY_CV = 1.0  # fitted: spread (std / mean) of tokens per expert under real routing
+# Communication figures for an accelerator whose catalog entry lacks them (stated in the output):
+DEFAULT_SCALE_UP_DOMAIN = 8  # an HGX/DGX board or a typical 8-card server
+DEFAULT_INTERCONNECT_GB_PER_S = 64.0  # PCIe Gen4 x16, both directions: the slowest common card link
+DEFAULT_INTERCONNECT_LATENCY_US = 2.5  # NCCL's per-step ring latency over PCIe (its slowest intra-node link)
+DEFAULT_SCALE_OUT_GB_PER_S = 12.5  # 100 Gb/s per accelerator, one direction
+DEFAULT_SCALE_OUT_LATENCY_US = 4.0  # NCCL's per-step ring latency over the network
+# Calibrated spread of log(estimated / published throughput) per case class: the 90th percentile of its
+# absolute value over the fit and check runs, / 1.645, so p5-p95 = exp(+-1.645 sigma) holds 90% of them
+# (docs/validation.md; scripts/calibrate_serving.py recomputes them); never below the dense single-node
+# value (the PCIe class has only 18 runs and comes out at 0.049).
+SPEED_LOG_SIGMA = {"dense-single-node": 0.127, "pcie": 0.127, "multi-node": 0.246, "moe": 0.376}
 DEFAULT_PEAK_TO_AVERAGE = 1.0  # capacity for the average load unless a peak is given
 DEFAULT_UTILIZATION = 1.0  # provision replicas to run at full capacity at the peak
 
@@ -56,9 +74,7 @@ DEFAULT_BUY_GPUS = 8  # one HGX/DGX server, the unit accelerators are bought in
 DEFAULT_BUY_UTILIZATION = 1.0  # busy every hour unless --utilization says otherwise (stated in the output)
 
 # Ranges: the spread of each uncertain input (docs/methodology.md, "Ranges").
-# Serving speed: log-normal factor on the modelled step times. Provisional until the serving rewrite
-# brings a calibrated value: the RMS of ln(estimate / reported) over the twelve TensorRT-LLM runs.
-SERVING_SPEED_LOG_SIGMA = 0.083
+# Serving speed: log-normal factor on the modelled step times, log-sigma SPEED_LOG_SIGMA of its case class.
 # Energy defaults: log-normal centred on the default, p5-p95 as wide as two catalog references.
 ENERGY_RANGES = {
     "pue": ("pue-ai-datacentre-low", "pue-ai-datacentre-high"),

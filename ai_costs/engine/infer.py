@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ai_costs.engine import defaults as d
+from ai_costs.engine import layouts as lay
 from ai_costs.engine import serving as sv
-from ai_costs.engine.common import AcceleratorCost, accelerator_cost, cost_inputs, price_hours, total
+from ai_costs.engine.common import AcceleratorCost, accelerator_cost, cost_inputs, price_hours, scenario_price, total
+from ai_costs.engine.pricing import HourlyPrice
 from ai_costs.engine.sources import SourceList
 from ai_costs.engine.uncertainty import LogNormal, Response, UncertainInput, attach, lognormal_between, pinned
 from ai_costs.errors import InvalidInput
-from ai_costs.models.catalog import ApiPrice, Catalog
+from ai_costs.models.catalog import Accelerator, ApiPrice, Catalog, ModelSpec
+from ai_costs.models.layout import Layout, parse_layout
 from ai_costs.models.report import RANGE_KEYS, CostLine, Report
 from ai_costs.models.scenario import InferScenario
 from ai_costs.units import DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY, MILLION, SECONDS_PER_DAY
@@ -105,13 +107,8 @@ def inference_model(
     work = resolve_workload(scenario, assumptions)
     if scenario.api is not None:
         return _api_report(scenario, work, catalog.api(scenario.api), src, assumptions, warnings)
-    efficiency = (factors or {}).get("serving_efficiency", 1.0)
-    return _self_hosted_report(scenario, work, catalog, src, assumptions, warnings, efficiency)
-
-
-def serving_speed_log_sigma() -> float:
-    """Spread (log-sigma) of the serving speed around the modelled one; provisional: one constant."""
-    return d.SERVING_SPEED_LOG_SIGMA
+    speed = (factors or {}).get("serving_efficiency", 1.0)
+    return _self_hosted_report(scenario, work, catalog, src, assumptions, warnings, speed)
 
 
 def _per_period(usd_per_day: float) -> dict[str, float]:
@@ -258,59 +255,19 @@ def _default_kv_precision(precision: str) -> str:
     return "fp8" if precision in {"fp8", "fp4"} else "bf16"
 
 
-def _choose_batch(
-    s: InferScenario, replica: sv.Replica, w: Workload, uncached: float, speedup: float, efficiency: float = 1.0
-) -> tuple[sv.ServingPoint, int]:
-    """The largest batch that fits the KV cache and meets --max-ttft / --max-tpot (both grow with batch)."""
-    average_context = w.input_tokens + w.generated_tokens / 2.0
-    limit = max(1, sv.max_batch(replica, average_context))
+@dataclass(frozen=True)
+class Hosting:
+    """What is served on what: the resolved model, accelerator, precisions and price."""
 
-    def point(b: int) -> sv.ServingPoint:
-        return sv.serving_point(replica, b, w.input_tokens, uncached, w.generated_tokens, speedup, efficiency)
-
-    def ok(p: sv.ServingPoint) -> bool:
-        return (s.max_tpot is None or p.tpot_seconds <= s.max_tpot) and (
-            s.max_ttft is None or p.ttft_seconds <= s.max_ttft)
-
-    def missed(p: sv.ServingPoint, fixed: bool) -> InvalidInput:
-        if s.max_tpot is not None and p.tpot_seconds > s.max_tpot:
-            target, value, what = f"--max-tpot {s.max_tpot:g}", p.tpot_seconds, "time per output token"
-        else:
-            target, value, what = f"--max-ttft {s.max_ttft:g}", p.ttft_seconds, "time to first token"
-        where = f"{replica.gpus} x {replica.accel.id}"
-        if fixed:
-            return InvalidInput(f"{target} s cannot be met at --batch-size {p.batch}: the {what} there is "
-                                f"{value:.4g} s on {where} (a smaller batch or 'auto' may meet it)", code="latency_target")
-        return InvalidInput(f"{target} s cannot be met: the best achievable {what} on {where} is {value:.4g} s "
-                            "(batch 1)", code="latency_target")
-
-    if isinstance(s.batch_size, int):
-        if s.batch_size > limit:
-            raise InvalidInput(
-                f"--batch-size {s.batch_size} does not fit: the KV cache of {replica.gpus} x {replica.accel.id} holds "
-                f"at most {limit} sequences of {average_context:,.0f} tokens on average", code="does_not_fit")
-        chosen = point(s.batch_size)
-        if not ok(chosen):
-            raise missed(chosen, fixed=True)
-    else:
-        best = point(1)
-        if not ok(best):
-            raise missed(best, fixed=False)
-        lo, hi = 1, limit  # invariant: ok(point(lo)); find the largest ok batch
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if ok(point(mid)):
-                lo = mid
-            else:
-                hi = mid - 1
-        chosen = point(lo)
-    return chosen, limit
+    model: ModelSpec
+    accel: Accelerator
+    precision: str
+    kv_precision: str
+    price: HourlyPrice
+    deployment: lay.Deployment
 
 
-def _self_hosted_report(
-    s: InferScenario, w: Workload, catalog: Catalog, src: SourceList, assumptions: list[str], warnings: list[str],
-    efficiency: float = 1.0,
-) -> tuple[Report, Response]:
+def _hosting(s: InferScenario, catalog: Catalog, src: SourceList, assumptions: list[str]) -> Hosting:
     model = catalog.model(s.model or "")
     accel = catalog.accelerator(s.gpu or d.DEFAULT_GPU)
     if s.gpu is None:
@@ -319,117 +276,211 @@ def _self_hosted_report(
     src.add("accelerator", accel.id, accel.source, accel.as_of)
     precision = s.precision or d.DEFAULT_INFER_PRECISION
     kv_precision = s.kv_precision or _default_kv_precision(precision)
-    context = w.input_tokens + w.generated_tokens
-    if context > model.context_length:
-        warnings.append(f"{context:,.0f} tokens per request exceed {model.id}'s context of {model.context_length:,}")
+    price = scenario_price(s, accel, catalog)
+    scale_out = price.offer.scale_out_gb_per_s if price.offer else None
+    deployment = lay.Deployment(model, accel, precision, kv_precision, scale_out)
+    return Hosting(model, accel, precision, kv_precision, price, deployment)
 
-    fewest = sv.fewest_gpus_that_fit(model, accel, precision, kv_precision, context)
-    gpus = s.gpus or fewest
-    if gpus is None:
-        raise InvalidInput(
-            f"{model.id} in {precision} does not fit on up to {sv.TP_SIZES[-1]} x {accel.id}", code="does_not_fit")
-    replica = sv.make_replica(model, accel, gpus, precision, kv_precision)
-    if not sv.fits(replica, context):
-        need = f"at least {fewest} x {accel.id}" if fewest else f"more than {sv.TP_SIZES[-1]} x {accel.id}"
-        raise InvalidInput(
-            f"{model.id} in {precision} does not fit on {gpus} x {accel.id}: weights take "
-            f"{replica.weight_bytes / 1e9:,.0f} GB of {replica.usable_bytes / 1e9:,.0f} GB usable, leaving no room "
-            f"for a {context:,.0f}-token KV cache; the fewest that fit: {need} (--gpus {fewest})",
-            code="does_not_fit")
-    if s.gpus is None:
-        assumptions.append(f"accelerators per replica not given: the fewest that fit ({gpus})")
 
-    speedup = s.speculative_speedup or 1.0
+def _request(s: InferScenario, w: Workload, speed: float) -> lay.Request:
     uncached = w.input_tokens * (1 - w.cached_fraction)
     if uncached <= 0 and w.generated_tokens <= 0:
         raise InvalidInput("nothing to compute per request: every input token is cached and no tokens are "
                            "generated; give --output-tokens or a --cached-fraction below 1")
-    point, batch_limit = _choose_batch(s, replica, w, uncached, speedup, efficiency)
-    requests_per_s = point.batch / (point.batch * point.prefill_seconds + w.generated_tokens * point.step_seconds)
+    if speed <= 0:
+        raise InvalidInput("factor serving_efficiency must be positive")
+    return lay.Request(
+        prompt_tokens=w.input_tokens, uncached_tokens=uncached, decode_tokens=w.generated_tokens,
+        speculative_speedup=s.speculative_speedup or 1.0, max_ttft=s.max_ttft, max_tpot=s.max_tpot,
+        batch=s.batch_size if isinstance(s.batch_size, int) else None, speed=speed,
+    )
 
-    # Capacity planning: whole replicas for the peak, billed whether busy or not.
+
+def _score(w: Workload, utilization: float) -> lay.Score:
+    """Cheapest per token: with a request volume, the fewest accelerators in whole replicas for the peak
+    (then the highest throughput per accelerator); without one, the highest throughput per accelerator."""
+    if w.calls_per_day is None:
+        return lay.per_gpu_throughput
+    need = w.calls_per_day / SECONDS_PER_DAY * w.peak_to_average / utilization
+
+    def score(requests_per_s: float, gpus: int) -> tuple[float, ...]:
+        replicas = max(1, math.ceil(need / requests_per_s)) if requests_per_s > 0 else math.inf
+        return (replicas * gpus, -requests_per_s / gpus)
+    return score
+
+
+def _choose_layout(
+    s: InferScenario, h: Hosting, q: lay.Request, score: lay.Score, assumptions: list[str], warnings: list[str]
+) -> tuple[lay.Choice, int | None]:
+    """The layout: the one given (--parallelism), the best of those with --gpus accelerators, or the best
+    of the replica sizes from the fewest that fit up to 8x that. Returns the choice and the fewest."""
+    dep, model, accel = h.deployment, h.model, h.accel
+    context = q.context
+    if context > model.context_length:
+        warnings.append(f"{context:,.0f} tokens per request exceed {model.id}'s context of {model.context_length:,}")
+    fewest = dep.fewest_gpus(context)
+    if s.parallelism is not None:
+        wanted = parse_layout(s.parallelism)
+        return _given_layout(dep, wanted, q, warnings), fewest
+    if s.gpus is not None:
+        pool = dep.fitting(s.gpus, context)
+        if not pool:
+            raise _does_not_fit(h, s.gpus, fewest, context)
+        choice = lay.best(pool, q, score)
+        assumptions.append(f"layout not given: {choice.replica.layout.label}, the cheapest per token of the "
+                           f"{choice.considered} that fit {s.gpus} x {accel.id} (--parallelism to choose)")
+        return choice, fewest
+    if fewest is None:
+        raise InvalidInput(f"{model.id} in {h.precision} does not fit on up to {lay.SEARCH_GPUS[-1]} x {accel.id} "
+                           "in any layout", code="does_not_fit")
+    sizes = [n for n in lay.SEARCH_GPUS if fewest <= n <= fewest * lay.SEARCH_SPAN]
+    pool = [r for n in sizes for r in dep.fitting(n, context)]
+    choice = lay.best(pool, q, score)
+    assumptions.append(
+        f"accelerators per replica not given: {choice.replica.gpus} ({choice.replica.layout.label}), the cheapest "
+        f"per token of {choice.considered} layouts on {sizes[0]}-{sizes[-1]} x {accel.id} (--gpus or --parallelism "
+        "to choose)")
+    return choice, fewest
+
+
+def _given_layout(dep: lay.Deployment, wanted: Layout, q: lay.Request, warnings: list[str]) -> lay.Choice:
+    """A pinned layout: exit 2 naming the broken constraint and the nearest layout that works."""
+    broken = lay.problems(dep.model, wanted)
+    code = "bad_layout"
+    if not broken:
+        r = dep.replica(wanted)
+        if not sv.fits(r, q.context):
+            code = "does_not_fit"
+            broken = [f"it does not fit in memory: {r.weight_bytes_per_gpu / 1e9:,.1f} GB of weights per "
+                      f"accelerator of {r.usable_bytes / 1e9:,.1f} GB usable leave no room for one "
+                      f"{q.context:,.0f}-token KV cache"]
+    if broken:
+        near = lay.nearest(dep, wanted, q.context)
+        hint = (f"; the nearest layout that works: --parallelism {near.label} ({near.gpus} x {dep.accel.id})"
+                if near else f"; no layout of up to {lay.SEARCH_GPUS[-1]} x {dep.accel.id} fits")
+        raise InvalidInput(f"--parallelism {wanted.label} on {dep.accel.id} for {dep.model.id}: "
+                           + "; ".join(broken) + hint, code=code)
+    if wanted.tensor > dep.domain:
+        warnings.append(
+            f"tp={wanted.tensor} spans {math.ceil(wanted.tensor / dep.domain)} scale-up domains of {dep.domain} x "
+            f"{dep.accel.id}: its all-reduces cross the scale-out network; pipeline parallel across nodes "
+            f"(tp={dep.domain},pp=...) is the usual layout")
+    return lay.best([r], q, lay.per_gpu_throughput)
+
+
+def _does_not_fit(h: Hosting, gpus: int, fewest: int | None, context: float) -> InvalidInput:
+    r = h.deployment.replica(Layout(tensor=1, pipeline=1))
+    need = f"at least {fewest} x {h.accel.id}" if fewest else f"more than {lay.SEARCH_GPUS[-1]} x {h.accel.id}"
+    flag = f" (--gpus {fewest})" if fewest else ""
+    return InvalidInput(
+        f"{h.model.id} in {h.precision} does not fit on {gpus} x {h.accel.id} in any layout: weights take "
+        f"{r.weight_bytes / 1e9:,.0f} GB of {gpus * r.usable_bytes / 1e9:,.0f} GB usable, leaving no room "
+        f"for a {context:,.0f}-token KV cache; the fewest that fit: {need}{flag}", code="does_not_fit")
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Whole replicas for the peak, billed whether busy or not."""
+
+    replicas: int
+    calls_per_day: float  # served (the demand, or one replica at the target load)
+    target: float  # --utilization
+    requests_per_s: float  # of one replica
+
+
+def _capacity(s: InferScenario, w: Workload, p: sv.ServingPoint, assumptions: list[str]) -> Capacity:
     target = s.utilization or d.DEFAULT_UTILIZATION
+    rps = p.requests_per_second
     if w.calls_per_day is None:
         assumptions.append("no request volume given: one replica at full load (--daily-users or --requests-per-day)")
-    fleet = Fleet(w, gpus, point, requests_per_s, target, accel.tdp_watts)
-    cost = accelerator_cost(s, accel, fleet.replicas(1.0) * gpus * HOURS_PER_DAY, "inference_power_fraction", catalog,
-                            src, assumptions, warnings)
-    fleet = dataclasses.replace(fleet, cost=cost)
-    price = cost.price
-    inputs_u = (
-        UncertainInput("serving_speed", 1.0, LogNormal(1.0, serving_speed_log_sigma()),
-                       f"log-normal factor on the modelled speed, log_sigma {serving_speed_log_sigma():g}: "
-                       "provisional, the RMS error of the serving model on the twelve TensorRT-LLM runs",
-                       "x modelled speed"),
-        *cost_inputs(s, accel, cost, catalog),
-    )
-    headline = ("output_tokens_per_second_per_gpu" if cost.total_usd is None
-                else "usd_per_month" if w.calls_per_day is not None else "usd_per_million_tokens")
-    # With a volume the replicas are whole (rounded up): not a product of the inputs.
-    response = Response(inputs_u, fleet.metrics, SELF_HOSTED_RANGE_KEYS, headline, product=w.calls_per_day is None)
+        return Capacity(1, rps * target * SECONDS_PER_DAY, target, rps)
+    demand = w.calls_per_day / SECONDS_PER_DAY
+    replicas = max(1, math.ceil(demand * w.peak_to_average / (rps * target)))
+    return Capacity(replicas, w.calls_per_day, target, rps)
+
+
+def _self_hosted_report(
+    s: InferScenario, w: Workload, catalog: Catalog, src: SourceList, assumptions: list[str], warnings: list[str],
+    speed: float,
+) -> tuple[Report, Response]:
+    h = _hosting(s, catalog, src, assumptions)
+    q = _request(s, w, speed)
+    target = s.utilization or d.DEFAULT_UTILIZATION
+    choice, fewest = _choose_layout(s, h, q, _score(w, target), assumptions, warnings)
+    replica, point = choice.replica, choice.point
+    _note_fabric(replica, assumptions)
+    cap = _capacity(s, w, point, assumptions)
+    gpus = replica.gpus
+    cost = accelerator_cost(s, h.accel, cap.replicas * gpus * HOURS_PER_DAY, "inference_power_fraction", catalog,
+                            src, assumptions, warnings, price=h.price)
+    response = _self_hosted_response(s, w, h, replica, point, cap, cost, catalog, src.today)
     central = response.at()
     summary: dict[str, Any] = {k: central[k] for k in (*API_SUMMARY_KEYS, *SELF_HOSTED_KEYS)}
-    replicas, gpu_hours_day = summary["replicas"], summary["gpus"] * HOURS_PER_DAY
-    lines = [CostLine(
-        name=f"{accel.id} accelerator-hours per day ({replicas} x {gpus}, {price.label})",
-        quantity=gpu_hours_day, unit="GPU-hour", usd_per_unit=price.usd_per_gpu_hour, usd=cost.compute_usd,
-        assumption=price.chosen_by_default or w.calls_per_day is None,
-    )]
-    if cost.kwh is not None:
-        lines.append(CostLine(
-            name="energy per day" + ("" if price.owned else " (included in the rental price)"),
-            quantity=cost.kwh, unit="kWh", usd_per_unit=cost.usd_per_kwh if price.owned else 0.0, usd=cost.energy_usd,
-            assumption=True))
+    lines = _self_hosted_lines(h, w, cap, gpus, cost)
     assumptions.append(
-        f"serving model: prefill at {d.PREFILL_COMPUTE_EFFICIENCY:.0%} of peak, decode matmuls at "
-        f"{d.DECODE_COMPUTE_EFFICIENCY:.0%}, memory at {d.SERVING_MEMORY_EFFICIENCY:.0%} of bandwidth, "
-        f"+{d.TP_OVERHEAD_PER_EXTRA_GPU:.0%} step time per extra tensor-parallel accelerator (calibrated)")
-    per_gpu = 1e9 * gpus
-    kv_used = point.batch * (w.input_tokens + w.generated_tokens / 2.0) * replica.kv_bytes_per_token
+        f"serving model: matmuls at {d.GEMM_EFFICIENCY:.0%} of peak less {d.GEMM_ROW_OVERHEAD:g} rows per GEMM, "
+        f"memory at {d.SERVING_MEMORY_EFFICIENCY:.0%} of bandwidth, links at "
+        f"{d.COMM_BANDWIDTH_EFFICIENCY:.0%} of bandwidth, collectives not overlapped with compute (calibrated)")
+    if speed != 1.0:
+        assumptions.append(f"every step time divided by a serving efficiency factor of {speed:g}")
+    price = cost.price
     inputs = {
-        "kind": "infer", "deployment": "self-hosted", **_workload_inputs(w), "model": model.id, "gpu": accel.id,
-        "gpus": gpus, "precision": precision, "kv_precision": kv_precision,
-        "batch_size": point.batch, "max_ttft": s.max_ttft, "max_tpot": s.max_tpot, "speculative_speedup": speedup,
-        "utilization": target, "pricing": price.pricing, "cloud": price.offer.provider if price.offer else None,
+        "kind": "infer", "deployment": "self-hosted", **_workload_inputs(w), "model": h.model.id, "gpu": h.accel.id,
+        "gpus": gpus, "parallelism": replica.layout.label, "precision": h.precision, "kv_precision": h.kv_precision,
+        "batch_size": point.batch, "max_ttft": s.max_ttft, "max_tpot": s.max_tpot,
+        "speculative_speedup": q.speculative_speedup,
+        "utilization": cap.target, "pricing": price.pricing, "cloud": price.offer.provider if price.offer else None,
         "usd_per_gpu_hour": price.usd_per_gpu_hour, "purchase_usd_per_gpu": price.purchase_usd_per_gpu,
         "lifetime_years": price.lifetime_years, "pue": cost.pue, "usd_per_kwh": cost.usd_per_kwh,
         "grid_gco2_per_kwh": cost.grid_gco2_per_kwh, "inference_power_fraction": cost.power_fraction,
     }
-    detail = _describe(s, {
-        "memory_per_gpu_gb": {
-            "capacity": accel.memory_gb,
-            "usable": replica.usable_bytes / per_gpu,
-            "weights": replica.weight_bytes / per_gpu,
-            "kv_cache": kv_used / per_gpu,
-            "free": (replica.usable_bytes - replica.weight_bytes - kv_used) / per_gpu,
-        },
-        "kv_cache_bytes_per_token": replica.kv_bytes_per_token,
-        "batch_size": point.batch,
-        "max_batch_by_memory": batch_limit,
-        "fewest_gpus_that_fit": fewest,
-        "replica_requests_per_second": requests_per_s,
-        "prefill_seconds_per_request": point.prefill_seconds,
-        "decode_step_seconds": point.step_seconds,
-        "moe": model.is_moe,
-    })
     report = Report(command="infer", inputs=inputs, summary=summary, line_items=tuple(lines),
                     assumptions=tuple(assumptions), warnings=tuple(warnings + src.stale_warnings()),
-                    sources=src.refs(), detail=detail)
+                    sources=src.refs(), detail=_describe(s, _self_hosted_detail(choice, q, fewest, cap)))
     return report, response
+
+
+def _self_hosted_response(
+    s: InferScenario, w: Workload, h: Hosting, replica: sv.Replica, point: sv.ServingPoint, cap: Capacity,
+    cost: AcceleratorCost, catalog: Catalog, today: dt.date,
+) -> Response:
+    """How the summary responds to the serving speed (calibrated spread of the model for this case class),
+    the price and the energy figures."""
+    case = sv.speed_case(replica)
+    sigma = sv.speed_log_sigma(case)
+    fleet = Fleet(w, replica.gpus, point, cap.target, h.accel.tdp_watts, cost)
+    inputs_u = (
+        UncertainInput("serving_speed", 1.0, LogNormal(1.0, sigma),
+                       f"log-normal factor on the modelled speed, log_sigma {sigma:g}: the serving model's "
+                       f"calibrated error for {case} cases (90th percentile of |log error| / 1.645 on the "
+                       "published runs, docs/validation.md)", "x modelled speed"),
+        *cost_inputs(s, h.accel, cost, catalog, today),
+    )
+    headline = ("output_tokens_per_second_per_gpu" if cost.total_usd is None
+                else "usd_per_month" if w.calls_per_day is not None else "usd_per_million_tokens")
+    # With a volume the replicas are whole (rounded up): not a product of the inputs.
+    return Response(inputs_u, fleet.metrics, SELF_HOSTED_RANGE_KEYS, headline, product=w.calls_per_day is None)
+
+
+def _note_fabric(r: sv.Replica, assumptions: list[str]) -> None:
+    if r.gpus > 1 and r.fabric.assumed:
+        assumptions.append(f"{r.accel.id} lists no figure for: " + "; ".join(r.fabric.assumed)
+                           + " (assumed; docs/explanation/methodology-inference.md)")
 
 
 @dataclass(frozen=True)
 class Fleet:
-    """Replicas serving the workload at one batch size; `metrics` gives the summary for given values of
-    the serving speed (a factor on the modelled speed, the batch kept), price and energy figures."""
+    """Replicas serving the workload at the chosen layout and batch. `metrics` gives the summary for given
+    values of the serving speed (a factor on the modelled speed, layout and batch kept), the price and the
+    energy figures. The day's cost is split between prompts and generated tokens in proportion to the
+    replica time each takes (ServingPoint.input_share); unpriced costs are None, never 0."""
 
     work: Workload
     gpus: int  # per replica
     point: sv.ServingPoint
-    requests_per_s: float  # of one replica at full load, modelled
     target: float  # highest planned load per replica
     tdp_watts: float | None
-    cost: AcceleratorCost | None = None  # central price and energy figures
+    cost: AcceleratorCost  # central price and energy figures
 
     def replicas(self, speed: float) -> int:
         """Whole replicas for the peak load (one when no volume is given)."""
@@ -437,20 +488,12 @@ class Fleet:
         if w.calls_per_day is None:
             return 1
         demand = w.calls_per_day / SECONDS_PER_DAY
-        return max(1, math.ceil(demand * w.peak_to_average / (self.requests_per_s * speed * self.target)))
-
-    @functools.cached_property
-    def input_share(self) -> float:
-        """The prompt's (prefill's) share of the replica-time of a request; the rest is its generated tokens."""
-        p = self.point
-        decode_share_s = self.work.generated_tokens * p.step_seconds / p.batch
-        return p.prefill_seconds / (p.prefill_seconds + decode_share_s)
+        return max(1, math.ceil(demand * w.peak_to_average / (self.point.requests_per_second * speed * self.target)))
 
     def metrics(self, v: Mapping[str, float]) -> dict[str, float | None]:
         w, p, c = self.work, self.point, self.cost
-        assert c is not None
         speed = v.get("serving_speed", 1.0)
-        rps = self.requests_per_s * speed
+        rps = p.requests_per_second * speed
         replicas = self.replicas(speed)
         demand = rps * self.target if w.calls_per_day is None else w.calls_per_day / SECONDS_PER_DAY
         calls_per_day = demand * SECONDS_PER_DAY
@@ -460,19 +503,19 @@ class Fleet:
             v.get("price", c.price.usd_per_gpu_hour), v.get("pue", c.pue), v.get("usd_per_kwh", c.usd_per_kwh),
             v.get("grid_gco2_per_kwh", c.grid_gco2_per_kwh))
         usd_day = total(compute, energy)
-        input_share = self.input_share
         in_tokens_day = w.input_tokens * calls_per_day
         out_tokens_day = w.generated_tokens * calls_per_day
+        money: dict[str, float | None] = dict.fromkeys(
+            ("usd_per_request", "usd_per_day", "usd_per_month", "usd_per_year", "usd_per_million_input_tokens",
+             "usd_per_million_output_tokens", "usd_per_million_tokens"))
+        if usd_day is not None:
+            money.update(
+                usd_per_request=usd_day / calls_per_day * w.calls_per_request, **_per_period(usd_day),
+                usd_per_million_input_tokens=_per_million(usd_day * p.input_share, in_tokens_day),
+                usd_per_million_output_tokens=_per_million(usd_day * (1 - p.input_share), out_tokens_day),
+                usd_per_million_tokens=_per_million(usd_day, in_tokens_day + out_tokens_day))
         return {
-            "usd_per_request": None if usd_day is None else usd_day / calls_per_day * w.calls_per_request,
-            **(_per_period(usd_day) if usd_day is not None
-               else {"usd_per_day": None, "usd_per_month": None, "usd_per_year": None}),
-            "usd_per_million_input_tokens": None if usd_day is None
-            else _per_million(usd_day * input_share, in_tokens_day),
-            "usd_per_million_output_tokens": None if usd_day is None
-            else _per_million(usd_day * (1 - input_share), out_tokens_day),
-            "usd_per_million_tokens": None if usd_day is None
-            else _per_million(usd_day, in_tokens_day + out_tokens_day),
+            **money,
             "tokens_per_day": in_tokens_day + out_tokens_day,
             "gpus": total_gpus,
             "replicas": replicas,
@@ -485,6 +528,50 @@ class Fleet:
             "co2_kg_per_day": co2_day,
             "replica_requests_per_second": rps,  # not in the summary: for breakeven's volume crossover
         }
+
+
+def _self_hosted_lines(h: Hosting, w: Workload, cap: Capacity, gpus: int, cost: AcceleratorCost) -> list[CostLine]:
+    price = cost.price
+    hours = cap.replicas * gpus * HOURS_PER_DAY
+    lines = [CostLine(
+        name=f"{h.accel.id} accelerator-hours per day ({cap.replicas} x {gpus}, {price.label})",
+        quantity=hours, unit="GPU-hour", usd_per_unit=price.usd_per_gpu_hour, usd=cost.compute_usd,
+        assumption=price.chosen_by_default or w.calls_per_day is None,
+    )]
+    if cost.kwh is not None:
+        lines.append(CostLine(
+            name="energy per day" + ("" if price.owned else " (included in the rental price)"),
+            quantity=cost.kwh, unit="kWh", usd_per_unit=cost.usd_per_kwh if price.owned else 0.0,
+            usd=cost.energy_usd, assumption=True))
+    return lines
+
+
+def _self_hosted_detail(choice: lay.Choice, q: lay.Request, fewest: int | None, cap: Capacity) -> dict[str, Any]:
+    r, p = choice.replica, choice.point
+    kv_used = p.batch / r.layout.data * r.kv_bytes_per_sequence(q.average_context)
+    weights = r.weight_bytes_per_gpu
+    return {
+        "parallelism": r.layout.to_dict(),
+        "memory_per_gpu_gb": {
+            "capacity": r.accel.memory_gb,
+            "usable": r.usable_bytes / 1e9,
+            "weights": weights / 1e9,
+            "kv_cache": kv_used / 1e9,
+            "free": (r.usable_bytes - weights - kv_used) / 1e9,
+        },
+        "kv_cache_bytes_per_token": r.kv_bytes_per_token_total,
+        "batch_size": p.batch,
+        "max_batch_by_memory": choice.batch_limit,
+        "fewest_gpus_that_fit": fewest,
+        "layouts_considered": choice.considered,
+        "replica_requests_per_second": cap.requests_per_s,
+        "prefill_seconds_per_request": p.prefill_seconds,
+        "decode_step_seconds": p.step_seconds,
+        "prefill_time_split": p.prefill_split.to_dict(),
+        "decode_step_time_split": p.step_split.to_dict(),
+        "moe": r.model.is_moe,
+        "speed_case": sv.speed_case(r),
+    }
 
 
 def _describe(s: InferScenario, detail: dict[str, Any]) -> dict[str, Any]:

@@ -43,7 +43,7 @@ class Model(metaclass=_DataclassOnFirstUse):
     __dataclass_fields__: dict[str, Any]
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__dataclass_fields__)
+        return tuple(getattr(self, name) for name in type(self).__dataclass_fields__)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -54,7 +54,7 @@ class Model(metaclass=_DataclassOnFirstUse):
         return hash(self._values())
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__)
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in type(self).__dataclass_fields__)
         return f"{type(self).__name__}({fields})"
 
 

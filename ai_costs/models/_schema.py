@@ -244,6 +244,7 @@ def _builder(tp: Any) -> Callable[[Any], Any]:
         value = _builder(get_args(tp)[1])
         return lambda v: {k: value(x) for k, x in v.items()}
     if isinstance(tp, type) and "_pending_dataclass" in tp.__dict__:  # a model class (models/_base.py)
+        dataclasses.fields(tp)  # made a dataclass now: instances made without __init__ must still be complete
         hints = typing.get_type_hints(tp, include_extras=True)
         fields = {name: _builder(hint) for name, hint in hints.items() if not name.startswith("_")}
 

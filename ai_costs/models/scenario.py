@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from ai_costs.errors import InvalidInput
 from ai_costs.models._base import Model, model
 from ai_costs.models._schema import QUANTITY, Bounds, Fraction, NonNegativeFloat, PositiveFloat, PositiveInt
+from ai_costs.models.layout import parse_layout
 
 Multiplier = Annotated[float, Bounds(ge=1), QUANTITY]  # >= 1: overhead on top of the final run
 
@@ -94,6 +95,7 @@ class InferScenario(Model):
     model: str | None = None
     gpu: str | None = None
     gpus: PositiveInt | None = None
+    parallelism: str | None = None  # 'tp=8,pp=2,ep=16,dp=1' (ai_costs/models/layout.py)
     precision: InferPrecision | None = None
     kv_precision: KvPrecision | None = None
     batch_size: PositiveInt | Literal["auto"] | None = None
@@ -120,10 +122,12 @@ class InferScenario(Model):
         check_owned_only(self)
         if self.requests_per_user is not None and self.daily_users is None:
             raise InvalidInput("requests_per_user (--requests-per-user) needs daily_users (--daily-users)")
+        if self.parallelism is not None:
+            parse_layout(self.parallelism, "parallelism (--parallelism)")
 
 
 SELF_HOSTED_FIELDS = frozenset({
-    "model", "gpu", "gpus", "precision", "kv_precision", "batch_size", "max_ttft", "max_tpot",
+    "model", "gpu", "gpus", "parallelism", "precision", "kv_precision", "batch_size", "max_ttft", "max_tpot",
     "speculative_speedup", "utilization", "usd_per_gpu_hour", "cloud", "pricing", "purchase_usd_per_gpu",
     "lifetime_years",
 })
@@ -131,6 +135,8 @@ INFER_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (frozenset({"api"}), SELF_HOSTED_FIELDS),
     (frozenset({"requests_per_day"}), frozenset({"daily_users", "requests_per_user"})),
     (frozenset({"usd_per_gpu_hour"}), frozenset({"cloud", "pricing"})),
+    # a layout fixes the accelerators per replica (tp x pp x dp); --gpus alone searches layouts of that size
+    (frozenset({"parallelism"}), frozenset({"gpus"})),
 )
 
 

@@ -25,7 +25,7 @@ COLUMNS = {
 WIDE = {
     "train": [("min_gpus_to_fit", "fewest"), ("gpu_hours", "GPU-h"), ("kwh", "energy"), ("co2_kg", "CO2"),
               ("usd_per_gpu_hour", "$/GPU-h"), ("price", "price"), ("price_as_of", "as of")],
-    "infer": [("min_gpus_to_fit", "fewest"), ("replicas", "replicas"), ("tpot_seconds", "TPOT"),
+    "infer": [("min_gpus_to_fit", "fewest"), ("parallelism", "layout"), ("replicas", "replicas"), ("tpot_seconds", "TPOT"),
               ("tokens_per_usd", "tok/$"), ("kwh_per_day", "kWh/day"), ("usd_per_gpu_hour", "$/GPU-h"),
               ("price", "price"), ("price_as_of", "as of")],
 }
@@ -51,7 +51,7 @@ def _cell(key: str, row: dict[str, Any]) -> str:
     if key == "price" and value and value.count("/") == 2:
         provider, _, pricing = value.split("/")
         return f"{provider} {pricing}"  # the accelerator is already the row
-    if key in {"gpu", "status", "price", "price_as_of"}:
+    if key in {"gpu", "status", "price", "price_as_of", "parallelism"}:
         return "" if value is None else str(value).replace("_", " ")
     if value is None:
         priced_key = key.endswith("usd") or key.startswith("usd")

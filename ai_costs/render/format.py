@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from ai_costs.models.report import Report
@@ -129,7 +130,7 @@ def title(report: Report) -> str:
         return f"Inference estimate: {i.get('api')} API"
     if report.command == "infer":
         return (f"Inference estimate: {i.get('model')} ({i.get('precision')}) on replicas of "
-                f"{i.get('gpus')} x {i.get('gpu')}, batch {i.get('batch_size')}")
+                f"{i.get('gpus')} x {i.get('gpu')} ({i.get('parallelism')}), batch {i.get('batch_size')}")
     return f"{report.command} estimate"
 
 
@@ -157,6 +158,22 @@ def fmt_range(key: str, low: float | None, high: float | None) -> str:
                    (" days", " ms", " s", " GWh", " MWh", " kWh", " t", " kg", " months", " tokens/day"))
 
 
+EDGE_MARK = "†"
+EDGE_NOTE = (f"{EDGE_MARK} outside its own p5-p95 range: it rests on a default at the edge of an input's range "
+             "(e.g. flat prices), or on whole replicas rounded up")
+
+
+def outside_range(report: Report, key: str) -> bool:
+    """Whether a summary metric's central value lies outside its own p5-p95 (a default at the edge of an
+    input's range, e.g. flat prices in breakeven)."""
+    r, value = report.ranges.get(key), report.summary.get(key)
+    low, high = (r or {}).get("p5"), (r or {}).get("p95")
+    if low is None or high is None or not isinstance(value, int | float):
+        return False
+    slack = 1e-9 * max(abs(value), 1e-300)
+    return not low - slack <= value <= high + slack
+
+
 def shown_range(report: Report, key: str) -> str:
     """The p5-p95 range of a summary metric as printed beside it, or '' when it has none (or none visible)."""
     r = report.ranges.get(key)
@@ -164,6 +181,16 @@ def shown_range(report: Report, key: str) -> str:
         return ""
     low, high = fmt_bound(key, r["p5"]), fmt_bound(key, r["p95"])
     return "" if low == high else f"({fmt_range(key, r['p5'], r['p95'])})"
+
+
+def marked(report: Report, key: str, shown: str) -> str:
+    """`shown` (a summary value as printed) with EDGE_MARK when it lies outside its visible range."""
+    return f"{shown}{EDGE_MARK}" if outside_range(report, key) and shown_range(report, key) else shown
+
+
+def edge_note(report: Report, keys: Iterable[str]) -> str | None:
+    """The footnote for EDGE_MARK, when one of `keys` carries it."""
+    return EDGE_NOTE if any(outside_range(report, k) and shown_range(report, k) for k in keys) else None
 
 
 _INPUT_FORMATS = {

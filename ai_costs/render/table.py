@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from rich import box
@@ -15,11 +16,13 @@ from ai_costs.render.console import console as make_console
 from ai_costs.render.console import fitted_table
 from ai_costs.render.format import (
     LABELS,
+    edge_note,
     fmt_bound,
     fmt_count,
     fmt_input_range,
     fmt_usd,
     fmt_value,
+    marked,
     shown_range,
     title,
 )
@@ -40,7 +43,7 @@ def summary_table(report: Report, console: Console) -> Table:
         if key == "energy_usd" and value == 0 and rented:
             shown = "in the rental price"
         label = LABELS.get(key, key.replace("_", " "))
-        rows.append([label, shown, *([shown_range(report, key)] if ranged else [])])
+        rows.append([label, marked(report, key, shown), *([shown_range(report, key)] if ranged else [])])
     columns = ["metric", "value", *(["p5-p95"] if ranged else [])]
     return fitted_table(columns, rows, numeric=[False] + [True] * (len(columns) - 1), console=console,
                         show_header=False, styles=["bold", *[None] * (len(columns) - 1)])
@@ -185,10 +188,18 @@ def grouped_table(
     return console
 
 
+def _print_edge_note(report: Report, keys: Iterable[str], console: Console) -> None:
+    note = edge_note(report, keys)
+    if note:
+        console.print(Text(note), style="dim")
+        console.print()
+
+
 def print_report(report: Report, console: Console | None = None, *, sensitivity: bool = False) -> None:
     console = console or make_console()
     console.print(title(report), style="bold")
     console.print(summary_table(report, console))
+    _print_edge_note(report, report.summary, console)
     if sensitivity:
         print_sensitivity(report, console)
     else:
@@ -217,26 +228,31 @@ def print_breakeven(report: Report, console: Console | None = None, *, sensitivi
     head: list[list[str]] = []
     if i["mode"] == "self-host-vs-api":
         v = s["crossover_tokens_per_day"]
-        head.append(["Self-hosting cheaper above", "never" if v is None else f"{fmt_count(v)} tokens/day",
+        head.append(["Self-hosting cheaper above",
+                     marked(report, "crossover_tokens_per_day", "never" if v is None else f"{fmt_count(v)} tokens/day"),
                      shown_range(report, "crossover_tokens_per_day")])
         if "cheaper_at_given_volume" in d:
             head.append(["Cheaper at the given volume", d["cheaper_at_given_volume"], ""])
     else:
         m = s["crossover_months"]
-        head.append(["Crossover", f"never within {s['horizon_months']:g} months" if m is None else f"{m:.2f} months",
+        head.append(["Crossover", marked(report, "crossover_months",
+                                         f"never within {s['horizon_months']:g} months" if m is None
+                                         else f"{m:.2f} months"),
                      shown_range(report, "crossover_months")])
-        head.append([f"{d['a']['name']} over {s['horizon_months']:g} months", fmt_usd(s["a_total_usd"]),
-                     shown_range(report, "a_total_usd")])
-        head.append([f"{d['b']['name']} over {s['horizon_months']:g} months", fmt_usd(s["b_total_usd"]),
-                     shown_range(report, "b_total_usd")])
+        head.append([f"{d['a']['name']} over {s['horizon_months']:g} months",
+                     marked(report, "a_total_usd", fmt_usd(s["a_total_usd"])), shown_range(report, "a_total_usd")])
+        head.append([f"{d['b']['name']} over {s['horizon_months']:g} months",
+                     marked(report, "b_total_usd", fmt_usd(s["b_total_usd"])), shown_range(report, "b_total_usd")])
         if s["inference_share"] is not None:
-            head.append(["Inference share of lifetime cost", f"{s['inference_share']:.1%}",
+            head.append(["Inference share of lifetime cost",
+                         marked(report, "inference_share", f"{s['inference_share']:.1%}"),
                          shown_range(report, "inference_share")])
     if s.get("crossover_probability") is not None:
         head.append([f"Chance of a crossover{'' if i['mode'] == 'self-host-vs-api' else ' within the horizon'}",
                      f"{s['crossover_probability']:.0%}", ""])
     console.print(fitted_table(["metric", "value", "p5-p95"], head, numeric=[False, True, True], console=console,
                                show_header=False, styles=["bold", None, None]))
+    _print_edge_note(report, s, console)
     if sensitivity:
         print_sensitivity(report, console)
     else:
