@@ -5,48 +5,42 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ai_costs._yaml import load_yaml_file, load_yaml_text
+from ai_costs._yaml import check_shape, checksum, load_yaml_file, load_yaml_text, parsed_or_compiled
 from ai_costs.errors import CatalogError, InvalidInput
-from ai_costs.models._schema import validate
+from ai_costs.models._schema import construct, validate
 from ai_costs.models.catalog import (
     AcceleratorFile,
+    ApiFile,
+    ApiPrice,
     Catalog,
     CloudFile,
     EnergyFile,
     ModelFile,
     ModelSpec,
+    UnpricedApi,
 )
 
 if TYPE_CHECKING:
-    from ai_costs.models.apis import ApiPrice, UnpricedApi
     from ai_costs.models.hf_config import HfModel
 
+# The package's own data, next to this file. importlib.resources would find it in a zipped install too,
+# but importing its readers costs a few milliseconds of every start-up, and the wheel installs unzipped.
+PACKAGE_DIR = Path(__file__).parent
+DATA_DIR = PACKAGE_DIR / "data"
 PRESETS_DIR_ENV = "AI_COSTS_PRESETS_DIR"
 API_PRICES_ENV = "AI_COSTS_API_PRICES"
 
-_FILES: dict[str, tuple[str, type | None, str]] = {
-    # section: (file name, model, list field); the API model is imported when used (_model)
+_FILES: dict[str, tuple[str, type, str]] = {
+    # section: (file name, model, list field)
     "gpus": ("gpus.yaml", AcceleratorFile, "accelerators"),
     "models": ("models.yaml", ModelFile, "models"),
     "clouds": ("clouds.yaml", CloudFile, "offers"),
-    "apis": ("apis.yaml", None, "apis"),
+    "apis": ("apis.yaml", ApiFile, "apis"),
     "energy": ("energy.yaml", EnergyFile, "defaults"),
 }
-
-
-def _model(section: str) -> type:
-    """The file model that validates a section."""
-    if section == "apis":
-        from ai_costs.models.apis import ApiFile
-
-        return ApiFile
-    model = _FILES[section][1]
-    assert model is not None
-    return model
 
 
 def user_config_dir() -> Path:
@@ -106,11 +100,13 @@ def load_json_file(path: Path, what: str, code: str) -> Any:
     from ai_costs._yaml import read_text
 
     try:
-        return json.loads(read_text(path), parse_constant=_reject_constant)
+        data = json.loads(read_text(path), parse_constant=_reject_constant)
     except RecursionError:
         raise InvalidInput(f"{path}: nested too deeply to read as {what}", code=code) from None
     except ValueError as exc:
         raise InvalidInput(f"{path}: not a JSON {what}: {str(exc).split(';')[0]}", code=code) from None
+    check_shape(data, origin=str(path))
+    return data
 
 
 def _litellm_file(path: Path) -> dict[str, Any]:
@@ -139,8 +135,6 @@ def _yaml_price_file(path: Path) -> dict[str, Any]:
     unknown = sorted(str(k) for k in set(extra) - {"version", "apis", "source", "as_of"})
     if unknown:
         raise CatalogError(f"{path}: unknown top-level keys {', '.join(unknown)} (version, apis, source, as_of)")
-    from ai_costs.models.apis import ApiPrice
-
     defaults = {k: extra[k] for k in ("source", "as_of") if k in extra}
     entries = []
     for i, e in enumerate(extra["apis"]):
@@ -202,8 +196,6 @@ class _ApiLayer:
         self.path, self.price_file, self.litellm = path, price_file, "unpriced" in data and price_file
         self.by_id: dict[str, tuple[type, dict[str, Any]]] = {}
         self.by_name: dict[str, tuple[type, dict[str, Any]]] = {}
-        from ai_costs.models.apis import ApiPrice, UnpricedApi
-
         for cls, kind in ((UnpricedApi, "unpriced"), (ApiPrice, "apis")):  # priced entries win
             for entry in data.get(kind) or []:
                 if not isinstance(entry, dict):
@@ -245,8 +237,6 @@ class UserApiPrices:
                     return validate(cls, entry, origin=str(layer.path))
             return None
         names = [str(n).lower() for n in (bundled["id"], *bundled.get("aliases", []))]
-        from ai_costs.models.apis import UnpricedApi
-
         for layer in self.layers():
             hit = next((layer.by_id[n] for n in (names if layer.price_file else names[:1]) if n in layer.by_id), None)
             if hit is None or (hit[0] is UnpricedApi and key in bucket["apis"]):
@@ -264,35 +254,33 @@ def api_price_files(given: Sequence[Path] = ()) -> list[Path]:
 
 
 COMPILED_DIR = "_compiled"  # pre-parsed JSON copies of the bundled YAML: JSON loads ~20x faster
+PRESETS_COPY = "presets.json"  # ... and of the bundled presets, by file name
 API_INDEX = "apis.idx"  # the API catalog by id and alias, in buckets: one lookup parses one bucket
 API_INDEX_BUCKETS = 128
-
-
-def _crc(data: bytes) -> int:
-    import zlib
-
-    return zlib.crc32(data)
-
-
-def _bundled_bytes(name: str) -> bytes:
-    return (files("ai_costs") / "data" / name).read_bytes()
 
 
 def bundled_data(section: str) -> Any:
     """The bundled YAML of a section, parsed. A JSON copy made by `python -m ai_costs.catalog` is used
     when its checksum matches the YAML, so an edited YAML file is never shadowed by a stale copy."""
+    return _bundled(section)[0]
+
+
+def _bundled(section: str) -> tuple[Any, bool]:
+    """The section's data, and whether it is the compiled copy (validated and normalized when written)."""
+    name = _FILES[section][0]
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    copy = _json_copy(DATA_DIR / COMPILED_DIR / f"{section}.json")
+    data = parsed_or_compiled(text, copy, origin=f"bundled catalog {name}")
+    return data, isinstance(copy, dict) and copy.get("validated") is True and data is copy.get("data")
+
+
+def _json_copy(path: Any) -> Any:
     import json
 
-    name = _FILES[section][0]
-    raw = _bundled_bytes(name)
-    compiled = files("ai_costs") / "data" / COMPILED_DIR / f"{section}.json"
     try:
-        copy = json.loads(compiled.read_bytes())
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        copy = None
-    if isinstance(copy, dict) and copy.get("crc32") == _crc(raw):
-        return copy["data"]
-    return load_yaml_text(raw.decode("utf-8"), origin=f"bundled catalog {name}")
+        return None
 
 
 def api_bucket(key: str, buckets: int = API_INDEX_BUCKETS) -> int:
@@ -303,7 +291,7 @@ def api_bucket(key: str, buckets: int = API_INDEX_BUCKETS) -> int:
 
 def _api_index(data: dict[str, Any], crc: int) -> bytes:
     """The index file: a JSON header line (checksum of apis.yaml, byte spans), then one JSON bucket a
-    line mapping lower-cased ids and aliases to their entries."""
+    line mapping lower-cased ids and aliases to their entries (validated and normalized, as in apis.json)."""
     import json
 
     buckets: list[dict[str, dict[str, Any]]] = [{"apis": {}, "unpriced": {}} for _ in range(API_INDEX_BUCKETS)]
@@ -321,13 +309,15 @@ def _api_index(data: dict[str, Any], crc: int) -> bytes:
 
 
 def _bundled_bucket(key: str) -> dict[str, Any] | None:
-    """The index bucket that would hold the lower-cased `key`; None when the index is missing or stale."""
+    """The index bucket that would hold the lower-cased `key`; None when the index is missing or stale
+    (its checksum is not that of apis.yaml's bytes: an edited file is never shadowed)."""
     import json
+    import zlib
 
     try:
-        with (files("ai_costs") / "data" / COMPILED_DIR / API_INDEX).open("rb") as f:
+        with (DATA_DIR / COMPILED_DIR / API_INDEX).open("rb") as f:
             header = json.loads(f.readline())
-            if header.get("crc32") != _crc(_bundled_bytes("apis.yaml")):
+            if header.get("crc32") != zlib.crc32((DATA_DIR / "apis.yaml").read_bytes()):
                 return None
             start, length = header["spans"][api_bucket(key, header["buckets"])]
             f.seek(f.tell() + start)
@@ -338,63 +328,78 @@ def _bundled_bucket(key: str) -> dict[str, Any] | None:
 
 
 def _bundled_entry(bucket: dict[str, Any], key: str) -> ApiPrice | UnpricedApi | None:
-    from ai_costs.models.apis import ApiPrice, UnpricedApi
-
-    origin = "bundled catalog apis.yaml"
+    """An entry of an index bucket, built without the validators: it was validated when compiled."""
     if key in bucket["apis"]:
-        return validate(ApiPrice, bucket["apis"][key], origin=origin)
+        return construct(ApiPrice, bucket["apis"][key])
     if key in bucket["unpriced"]:
-        return validate(UnpricedApi, bucket["unpriced"][key], origin=origin)
+        return construct(UnpricedApi, bucket["unpriced"][key])
     return None
 
 
 def find_bundled_api(id_: str) -> ApiPrice | UnpricedApi | None:
-    """One bundled API entry by id or alias from the index file, validated; None when the index does not
-    hold the name or is stale (the caller then loads the whole catalog, which also suggests near ids)."""
+    """One bundled API entry by id or alias from the index file; None when the index does not hold the
+    name or is stale (the caller then loads the whole catalog, which also suggests near ids)."""
     key = id_.strip().lower()
     bucket = _bundled_bucket(key)
     return None if bucket is None else _bundled_entry(bucket, key)
 
 
 def compile_bundled(target: Path) -> list[Path]:
-    """Validate every bundled section, then write its JSON copy into `target` (ai_costs/data/_compiled),
-    and the API index. Run time validates only the entries it uses, so the whole files are checked here
-    (and by the tests)."""
+    """Write the JSON copies of every bundled section into `target` (ai_costs/data/_compiled), the API
+    index, and the bundled presets into presets.json there (keyed by file name). Every catalog is
+    validated here: a run builds the entries it uses without the validators."""
     import json
+
+    from ai_costs.presets import SUFFIXES, bundled_dir
 
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for section, (name, _, _) in _FILES.items():
-        model = _model(section)
-        raw = _bundled_bytes(name)
-        data = load_yaml_text(raw.decode("utf-8"), origin=name)
-        validate(model, data, origin=f"bundled catalog {name}")
-        doc = {"crc32": _crc(raw), "source": f"ai_costs/data/{name}", "data": data}
-        path = target / f"{section}.json"
+
+    def copy(text: str, source: str, model: type | None = None) -> dict[str, Any]:
+        data = load_yaml_text(text, origin=source)
+        if model is None:
+            return {"crc32": checksum(text), "source": source, "data": data}
+        # catalogs: validated here, so a run can build the entries without the validators (models/_schema.py)
+        normal = dataclasses.asdict(validate(model, data, origin=source))
+        return {"crc32": checksum(text), "source": source, "validated": True, "data": normal}
+
+    def write(path: Path, doc: dict[str, Any]) -> None:
         path.write_text(json.dumps(doc, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
         written.append(path)
+
+    for section, (name, model, _) in _FILES.items():
+        doc = copy((DATA_DIR / name).read_text(encoding="utf-8"), f"ai_costs/data/{name}", model)
+        write(target / f"{section}.json", doc)
         if section == "apis":
-            index = target / API_INDEX
-            index.write_bytes(_api_index(data, _crc(raw)))
-            written.append(index)
+            (target / API_INDEX).write_bytes(_api_index(doc["data"], doc["crc32"]))
+            written.append(target / API_INDEX)
+    from ai_costs.models.scenario import SCENARIO_KINDS
+
+    presets = sorted(p for p in bundled_dir().iterdir() if p.suffix in SUFFIXES)
+    copies = {}
+    for p in presets:
+        text = p.read_text(encoding="utf-8")
+        kind = load_yaml_text(text, origin=p.name).get("kind")
+        copies[p.name] = copy(text, f"presets/{p.name}", SCENARIO_KINDS.get(kind))
+    write(target / PRESETS_COPY, copies)
     return written
 
 
 def load_section(section: str, overrides: Sequence[Path] = (), api_prices: Sequence[Path] = ()) -> Any:
-    """Read and validate one catalog section: the bundled file merged with user override files (and,
-    for API prices, price files)."""
-    name, model = _FILES[section][0], _model(section)
-    data = bundled_data(section)
+    """Read one catalog section: the bundled file (its compiled copy, validated when written) merged with
+    user override files (and, for API prices, price files), validated when anything was merged."""
+    name, model, _ = _FILES[section]
+    data, trusted = _bundled(section)
     origin = f"bundled catalog {name}"
     for directory in reversed(list(overrides)):  # lowest priority first, so the first dir wins
         path = directory / name
         if path.is_file():
-            data = _merge(section, data, _override_file(section, path))
+            data, trusted = _merge(section, data, _override_file(section, path)), False
             origin = f"catalog {name} (with overrides from {path})"
     if section == "apis" and api_prices:
-        data = _merge_api_prices(data, api_prices)
+        data, trusted = _merge_api_prices(data, api_prices), False
         origin = f"API prices (with {', '.join(str(p) for p in api_prices)})"
-    return validate(model, data, origin=origin)
+    return construct(model, data) if trusted else validate(model, data, origin=origin)
 
 
 def load_catalog(presets_dirs: Sequence[Path] = (), api_prices: Sequence[Path] = (),

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from ai_costs.litellm import CHAT_MODES, PriceFileError, convert, merge_curated  # noqa: E402
 from ai_costs.models._schema import validate  # noqa: E402
-from ai_costs.models.apis import ApiFile  # noqa: E402
+from ai_costs.models.catalog import ApiFile  # noqa: E402
 
 FIELD_ORDER = (
     "id", "provider", "name", "aliases", "usd_per_million_input_tokens", "usd_per_million_cached_input_tokens",

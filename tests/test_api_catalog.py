@@ -16,7 +16,7 @@ from ai_costs import catalog as loader
 from ai_costs.catalog import find_bundled_api, load_catalog
 from ai_costs.errors import InvalidInput
 from ai_costs.litellm import PriceFileError, convert, merge_curated
-from ai_costs.models.apis import ApiPrice, UnpricedApi
+from ai_costs.models.catalog import ApiPrice, UnpricedApi
 
 from conftest import DATA, invoke
 
@@ -190,10 +190,20 @@ def test_index_lookup_equals_the_full_catalog(bundled) -> None:  # type: ignore[
     assert find_bundled_api("no-such-model") is None
 
 
-def test_a_stale_index_falls_back_to_the_full_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "_crc", lambda data: -1)  # as if apis.yaml had been edited since compiling
+def test_a_stale_index_falls_back_to_the_full_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # apis.yaml edited since compiling (here: gpt-4o at $3): the index is not used, the YAML itself is
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(loader.DATA_DIR, data)
+    apis = data / "apis.yaml"
+    text = apis.read_text()
+    line = next(x for x in text.splitlines() if x.startswith("  - {id: gpt-4o, "))
+    apis.write_text(text.replace(line, line.replace("usd_per_million_input_tokens: 2.5,",
+                                                    "usd_per_million_input_tokens: 3.0,")))
+    monkeypatch.setattr(loader, "DATA_DIR", data)
     assert find_bundled_api("gpt-4o") is None
-    assert load_catalog().api("gpt-4o").usd_per_million_input_tokens == 2.5  # from the YAML itself
+    assert load_catalog().api("gpt-4o").usd_per_million_input_tokens == 3.0
 
 
 def test_unpriced_model_is_listed_and_never_costed(bundled) -> None:  # type: ignore[no-untyped-def]

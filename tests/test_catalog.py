@@ -107,42 +107,78 @@ def test_override_with_unknown_field_is_rejected(tmp_path: Path) -> None:
 def test_compiled_json_copies_match_the_yaml() -> None:
     # ai_costs/data/_compiled/*.json are pre-parsed copies (start-up time); regenerate them with
     # `python -m ai_costs.catalog` after editing a catalog.
+    import dataclasses
     import json
     import zlib
 
     import yaml
 
     from ai_costs.catalog import _FILES
+    from ai_costs.models._schema import validate
 
     data = Path(__file__).resolve().parent.parent / "ai_costs" / "data"
-    for section, (name, _, _) in _FILES.items():
+    for section, (name, model, _) in _FILES.items():
         text = (data / name).read_text(encoding="utf-8")
         copy = json.loads((data / "_compiled" / f"{section}.json").read_text(encoding="utf-8"))
         assert copy["crc32"] == zlib.crc32(text.encode("utf-8")), f"{section}: run python -m ai_costs.catalog"
-        assert copy["data"] == yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C: 1.4 MB
+        # the copy holds the catalog as validated (every field, numbers parsed), so a run can skip validation
+        parsed = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C loader: apis.yaml is 1.4 MB
+        validated = dataclasses.asdict(validate(model, parsed, origin=name))
+        assert copy["validated"] is True and copy["data"] == json.loads(json.dumps(validated))
     index = (data / "_compiled" / "apis.idx").read_bytes()
     assert json.loads(index.split(b"\n", 1)[0])["crc32"] == zlib.crc32((data / "apis.yaml").read_bytes())
 
 
 def test_compiling_validates_every_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Run time validates only the entries it uses, so compiling must reject a bad bundled entry.
+    # Run time builds the entries it uses without validating them, so compiling must reject a bad entry.
+    import shutil
+
     import ai_costs.catalog as c
 
-    real = c._bundled_bytes
-    monkeypatch.setattr(c, "_bundled_bytes", lambda name: real(name).replace(
-        b"usd_per_million_input_tokens: 2.5,", b"usd_per_million_input_tokens: -2.5,", 1) if name == "apis.yaml"
-        else real(name))
-    with pytest.raises(InvalidInput, match=r"bundled catalog apis\.yaml"):
-        c.compile_bundled(tmp_path)
+    data = tmp_path / "data"
+    shutil.copytree(c.DATA_DIR, data, ignore=shutil.ignore_patterns("_compiled"))
+    apis = data / "apis.yaml"
+    apis.write_text(apis.read_text().replace("usd_per_million_input_tokens: 2.5,", "usd_per_million_input_tokens: -2.5,",
+                                             1))
+    monkeypatch.setattr(c, "DATA_DIR", data)
+    with pytest.raises(InvalidInput, match=r"ai_costs/data/apis\.yaml"):
+        c.compile_bundled(tmp_path / "out")
 
 
 def test_a_stale_compiled_copy_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ai_costs._yaml as y
     import ai_costs.catalog as c
+    from ai_costs.presets import bundled_dir, read_data
 
-    monkeypatch.setattr(c, "load_yaml_text", lambda text, origin: {"parsed": "from yaml"})
+    monkeypatch.setattr(y, "load_yaml_text", lambda text, origin: {"parsed": "from yaml"})
+    preset = bundled_dir() / "gpt-4.yaml"
     assert c.bundled_data("energy") != {"parsed": "from yaml"}  # the matching JSON copy is used
-    monkeypatch.setattr(c, "_crc", lambda text: -1)  # as if the YAML had been edited since compiling
+    assert read_data(preset) != {"parsed": "from yaml"}
+    monkeypatch.setattr(y, "checksum", lambda text: -1)  # as if the YAML had been edited since compiling
     assert c.bundled_data("energy") == {"parsed": "from yaml"}  # the stale copy is ignored
+    assert read_data(preset) == {"parsed": "from yaml"}
+
+
+def test_compiled_preset_copies_match_the_presets() -> None:
+    import dataclasses
+    import json
+    import zlib
+
+    import yaml
+
+    from ai_costs.models._schema import validate
+    from ai_costs.models.scenario import SCENARIO_KINDS
+
+    root = Path(__file__).resolve().parent.parent
+    copies = json.loads((root / "ai_costs" / "data" / "_compiled" / "presets.json").read_text(encoding="utf-8"))
+    presets = sorted((root / "presets").glob("*.yaml"))
+    assert sorted(copies) == [p.name for p in presets], "run python -m ai_costs.catalog"
+    for path in presets:
+        text = path.read_text(encoding="utf-8")
+        assert copies[path.name]["crc32"] == zlib.crc32(text.encode("utf-8")), f"{path.name}: run python -m ai_costs.catalog"
+        data = yaml.safe_load(text)
+        validated = dataclasses.asdict(validate(SCENARIO_KINDS[data["kind"]], data, origin=path.name))
+        assert copies[path.name]["validated"] is True and copies[path.name]["data"] == json.loads(json.dumps(validated))
 
 
 # --- provenance and staleness (issue 12) ------------------------------------------------------------
@@ -267,3 +303,42 @@ def test_new_accelerators_present_with_dense_peaks(catalog) -> None:  # type: ig
     assert catalog.accelerator("ironwood").peak_tflops["bf16"] == pytest.approx(2307)
     assert catalog.accelerator("tpu-v7").scale_up_domain == 9216
     assert catalog.accelerator("gb200").scale_up_domain == 72
+
+
+@pytest.mark.parametrize("section", ["gpus", "models", "clouds", "apis", "energy"])
+def test_the_unvalidated_fast_path_builds_what_validation_builds(section: str) -> None:
+    # load_section builds the bundled entries from the compiled copy without the validators
+    from ai_costs._yaml import load_yaml_text
+    from ai_costs.catalog import _FILES, DATA_DIR
+    from ai_costs.models._schema import validate
+
+    name, model, field = _FILES[section]
+    fast = load_section(section)
+    slow = validate(model, load_yaml_text((DATA_DIR / name).read_text(encoding="utf-8"), origin=name), origin=name)
+    assert fast == slow and isinstance(getattr(fast, field), tuple)
+    assert all(isinstance(e.aliases, tuple) for e in getattr(fast, field) if hasattr(e, "aliases"))
+
+
+def test_a_bundled_preset_without_overrides_is_built_as_validation_builds_it() -> None:
+    from ai_costs.models._schema import validate
+    from ai_costs.models.scenario import SCENARIO_KINDS
+    from ai_costs.presets import build_scenario, bundled_dir, read_data
+
+    for path in sorted(bundled_dir().glob("*.yaml")):
+        kind = read_data(path)["kind"]
+        fast = build_scenario(SCENARIO_KINDS[kind], kind, path.stem, {})
+        assert fast == validate(SCENARIO_KINDS[kind], read_data(path), origin=path.name), path.name
+
+
+def test_entries_built_from_the_compiled_copy_are_complete_dataclasses(tmp_path: Path) -> None:
+    # in a fresh process, before anything else makes the classes dataclasses (models/_base.py makes them on
+    # first use): replace, asdict, equality and repr must work on entries built without __init__
+    import subprocess
+    import sys
+
+    code = ("import dataclasses\nfrom ai_costs.catalog import load_catalog\n"
+            "m = load_catalog().model('llama-3.1-8b')\n"
+            "assert dataclasses.replace(m, layers=1).layers == 1 and dataclasses.asdict(m)['id'] == 'llama-3.1-8b'\n"
+            "assert m == load_catalog().model('llama-3.1-8b') and repr(m).startswith('ModelSpec(id=')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert proc.returncode == 0, proc.stderr

@@ -49,25 +49,6 @@ def breakeven_sides(scen: BreakevenScenario, dirs: Sequence[Path], catalog: Cata
     return sides, catalog
 
 
-def estimate(scen: Any, catalog: Catalog, dirs: Sequence[Path], ranges: bool = True) -> Report:
-    """Run the engine that matches the scenario's kind (with ranges unless `ranges` is False)."""
-    from ai_costs.catalog import with_model_config
-
-    scen, catalog = with_model_config(scen, catalog)
-    if isinstance(scen, TrainScenario):
-        from ai_costs.engine.train import estimate_training
-
-        return estimate_training(scen, catalog, ranges=ranges)
-    if isinstance(scen, InferScenario):
-        from ai_costs.engine.infer import estimate_inference
-
-        return estimate_inference(scen, catalog, ranges=ranges)
-    from ai_costs.engine.breakeven import estimate_breakeven
-
-    sides, catalog = breakeven_sides(scen, dirs, catalog)
-    return estimate_breakeven(scen, sides, catalog, ranges=ranges)
-
-
 def estimate_ref(
     ref: str, overrides: Mapping[str, Any], catalog: Catalog, dirs: Sequence[Path], ranges: bool = True
 ) -> Report:
@@ -77,4 +58,11 @@ def estimate_ref(
         from ai_costs.errors import InvalidInput
 
         raise InvalidInput(f"{ref}: unknown scenario kind {kind!r}; one of: {', '.join(KINDS)}")
-    return estimate(load(kind, ref, overrides, dirs), catalog, dirs, ranges)
+    from ai_costs.catalog import with_model_config
+    from ai_costs.engine.budget import estimate
+
+    scenario, catalog = with_model_config(load(kind, ref, overrides, dirs), catalog)
+    sides = None
+    if isinstance(scenario, BreakevenScenario):
+        sides, catalog = breakeven_sides(scenario, dirs, catalog)
+    return estimate(scenario, catalog, sides, ranges=ranges)

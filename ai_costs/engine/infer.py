@@ -7,7 +7,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ai_costs.engine import defaults as d
 from ai_costs.engine import layouts as lay
@@ -17,14 +17,11 @@ from ai_costs.engine.pricing import HourlyPrice
 from ai_costs.engine.sources import SourceList
 from ai_costs.engine.uncertainty import LogNormal, Response, UncertainInput, attach, lognormal_between, pinned
 from ai_costs.errors import InvalidInput
-from ai_costs.models.catalog import Accelerator, Catalog, ModelSpec
+from ai_costs.models.catalog import Accelerator, ApiPrice, ApiTier, Catalog, ModelSpec
 from ai_costs.models.layout import Layout, parse_layout
 from ai_costs.models.report import RANGE_KEYS, CostLine, Report
 from ai_costs.models.scenario import InferScenario
 from ai_costs.units import DAYS_PER_MONTH, DAYS_PER_YEAR, HOURS_PER_DAY, MILLION, SECONDS_PER_DAY
-
-if TYPE_CHECKING:
-    from ai_costs.models.apis import ApiPrice, ApiTier
 
 API_SUMMARY_KEYS = (
     "usd_per_request", "usd_per_day", "usd_per_month", "usd_per_year", "usd_per_million_input_tokens",

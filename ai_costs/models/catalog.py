@@ -3,32 +3,14 @@
 Every entry carries `source` and `as_of`. Field names carry their units.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
+from dataclasses import field
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from ai_costs.errors import CatalogError, InvalidInput, UnknownId
-from ai_costs.models._schema import NonNegativeInt, PositiveFloat, PositiveInt
-
-if TYPE_CHECKING:  # re-exported, imported on first use (__getattr__ below)
-    from ai_costs.models.apis import ApiFile as ApiFile
-    from ai_costs.models.apis import ApiPrice as ApiPrice
-    from ai_costs.models.apis import ApiTier as ApiTier
-    from ai_costs.models.apis import UnpricedApi as UnpricedApi
-
-_API_CLASSES = frozenset({"ApiFile", "ApiPrice", "ApiTier", "UnpricedApi"})
-
-
-def __getattr__(name: str) -> Any:
-    """The API price classes, imported on first use (ai_costs/models/apis.py)."""
-    if name in _API_CLASSES:
-        from ai_costs.models import apis
-
-        return getattr(apis, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+from ai_costs.models._base import Model, model
+from ai_costs.models._schema import Fraction, NonNegativeInt, PositiveFloat, PositiveInt
 
 Precision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4"]
 PricingKind = Literal["on-demand", "reserved-1y", "reserved-3y", "spot", "capacity-block", "assumed"]
@@ -54,8 +36,8 @@ def is_stale(as_of: str, today: dt.date) -> bool:
     return date is not None and (today - date).days > STALE_AFTER_DAYS
 
 
-@dataclass(frozen=True, kw_only=True)
-class Accelerator:
+@model
+class Accelerator(Model):
     """One accelerator (GPU, TPU, ...): dense peaks in TFLOP/s per precision, memory, power."""
 
     id: str
@@ -85,8 +67,8 @@ class Accelerator:
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class ModelSpec:
+@model
+class ModelSpec(Model):
     """A model architecture: parameter counts and the shapes that set FLOPs and KV-cache size."""
 
     id: str
@@ -133,8 +115,8 @@ class ModelSpec:
         return self.kv_cache_dim_per_layer or 2 * self.kv_heads * self.head_dim
 
 
-@dataclass(frozen=True, kw_only=True)
-class CloudOffer:
+@model
+class CloudOffer(Model):
     """A rental price for one accelerator from one provider under one commitment."""
 
     provider: str
@@ -150,8 +132,84 @@ class CloudOffer:
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class EnergyValue:
+@model
+class ApiTier(Model):
+    """Long-context tier: prices for a whole call whose prompt exceeds `above_input_tokens`. The engine
+    fills a price the tier does not list from the base prices (docs/explanation/methodology-inference.md)."""
+
+    above_input_tokens: PositiveInt
+    usd_per_million_input_tokens: PositiveFloat
+    usd_per_million_output_tokens: PositiveFloat | None = None
+    usd_per_million_cached_input_tokens: PositiveFloat | None = None
+    usd_per_million_cache_write_tokens: PositiveFloat | None = None
+    usd_per_million_reasoning_tokens: PositiveFloat | None = None
+    usd_per_million_batch_input_tokens: PositiveFloat | None = None
+    usd_per_million_batch_output_tokens: PositiveFloat | None = None
+
+
+@model
+class ApiPrice(Model):
+    """Per-token prices of a hosted model API, in USD per million tokens.
+
+    Batch prices: explicit `usd_per_million_batch_*` prices (LiteLLM's `*_batches`) or one
+    `batch_discount` off every price. `long_context_threshold_tokens` and its two prices are the
+    one-tier shorthand of `long_context_tiers` (both may be given; `tiers` merges them)."""
+
+    id: str
+    provider: str
+    name: str
+    usd_per_million_input_tokens: PositiveFloat
+    usd_per_million_output_tokens: PositiveFloat
+    source: str
+    as_of: str
+    aliases: tuple[str, ...] = ()
+    usd_per_million_cached_input_tokens: PositiveFloat | None = None
+    usd_per_million_cache_write_tokens: PositiveFloat | None = None
+    usd_per_million_reasoning_tokens: PositiveFloat | None = None  # when reasoning is not billed as output
+    batch_discount: Fraction | None = None
+    usd_per_million_batch_input_tokens: PositiveFloat | None = None
+    usd_per_million_batch_output_tokens: PositiveFloat | None = None
+    usd_per_million_batch_cached_input_tokens: PositiveFloat | None = None
+    long_context_threshold_tokens: PositiveInt | None = None
+    long_context_usd_per_million_input_tokens: PositiveFloat | None = None
+    long_context_usd_per_million_output_tokens: PositiveFloat | None = None
+    long_context_tiers: tuple[ApiTier, ...] = ()
+    reasoning: bool = False
+    status: Literal["active", "legacy", "retired", "superseded"] = "active"
+    note: str | None = None
+
+    @property
+    def tiers(self) -> tuple[ApiTier, ...]:
+        """Every long-context tier, lowest threshold first (the shorthand fields included)."""
+        tiers = list(self.long_context_tiers)
+        if self.long_context_threshold_tokens is not None and self.long_context_usd_per_million_input_tokens:
+            tiers.append(ApiTier(above_input_tokens=self.long_context_threshold_tokens,
+                                 usd_per_million_input_tokens=self.long_context_usd_per_million_input_tokens,
+                                 usd_per_million_output_tokens=self.long_context_usd_per_million_output_tokens))
+        return tuple(sorted(tiers, key=lambda t: t.above_input_tokens))
+
+    def tier_for(self, input_tokens: float) -> ApiTier | None:
+        """The tier whose threshold the prompt exceeds by the most, if any."""
+        above = [t for t in self.tiers if input_tokens > t.above_input_tokens]
+        return above[-1] if above else None
+
+
+@model
+class UnpricedApi(Model):
+    """A hosted model its source lists without a per-token price (0 or missing): shown, never costed as $0."""
+
+    id: str
+    provider: str
+    name: str
+    source: str
+    as_of: str
+    aliases: tuple[str, ...] = ()
+    status: Literal["unpriced"] = "unpriced"
+    note: str | None = None
+
+
+@model
+class EnergyValue(Model):
     """A sourced energy figure (PUE, $/kWh, gCO2/kWh, power fractions)."""
 
     id: str
@@ -163,32 +221,50 @@ class EnergyValue:
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class AcceleratorFile:
+@model
+class AcceleratorFile(Model):
     version: Literal[1]
     accelerators: tuple[Accelerator, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class ModelFile:
+@model
+class ModelFile(Model):
     version: Literal[1]
     models: tuple[ModelSpec, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class CloudFile:
+@model
+class CloudFile(Model):
     version: Literal[1]
     offers: tuple[CloudOffer, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class EnergyFile:
+@model
+class ApiFile(Model):
+    version: Literal[1]
+    apis: tuple[ApiPrice, ...]
+    unpriced: tuple[UnpricedApi, ...] = field(default=())
+
+
+@model
+class EnergyFile(Model):
     version: Literal[1]
     defaults: tuple[EnergyValue, ...]
     references: tuple[EnergyValue, ...] = field(default=())
 
 
 SECTIONS = ("gpus", "models", "clouds", "apis", "energy")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+E = TypeVar("E", bound=_HasId)
 
 
 class Catalog:
@@ -210,7 +286,7 @@ class Catalog:
         self._cache: dict[str, Any] = {}
         self._indexes: dict[str, dict[str, Any]] = {}
 
-    def with_models(self, models: Sequence[ModelSpec]) -> Catalog:
+    def with_models(self, models: Sequence[ModelSpec]) -> "Catalog":
         """This catalog plus `models` (same id: the new one wins); loaded sections are shared."""
         other = Catalog(self._load_section, self._find_entry, (*self._extra_models, *models))
         other._cache = self._cache
@@ -259,14 +335,16 @@ class Catalog:
         return cast(dict[str, E], self._indexes[name])
 
     def accelerator(self, id_: str) -> Accelerator:
-        return _lookup(self._index("gpus", self.accelerators), id_, "accelerator (--gpu)", "unknown_gpu")
+        return _lookup(self._index("gpus", self.accelerators), id_, "accelerator (--gpu)", "unknown_gpu",
+                       "ai-costs catalog gpus")
 
     def model(self, id_: str) -> ModelSpec:
         key = id_.strip().lower()
         for extra in self._extra_models:
             if key in {extra.id.lower(), *(a.lower() for a in extra.aliases)}:
                 return extra
-        return _lookup(self._index("models", self.models), id_, "model (--model)", "unknown_model")
+        return _lookup(self._index("models", self.models), id_, "model (--model)", "unknown_model",
+                       "ai-costs catalog models")
 
     def api(self, id_: str) -> ApiPrice:
         found: ApiPrice | UnpricedApi | None = None
@@ -275,9 +353,7 @@ class Catalog:
         if found is None:
             section = self._section("apis")
             found = _lookup(self._index("apis", (*section.apis, *section.unpriced)), id_, "API model (--api)",
-                            "unknown_api")
-        from ai_costs.models.apis import UnpricedApi
-
+                            "unknown_api", "ai-costs catalog apis")
         if isinstance(found, UnpricedApi):
             raise InvalidInput(
                 f"API model (--api) {found.id!r} is unpriced: {found.source} lists no per-token price for it "
@@ -298,20 +374,11 @@ class Catalog:
         return sorted({o.provider for o in self.offers})
 
 
-class _HasId(Protocol):
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def aliases(self) -> tuple[str, ...]: ...
 
 
-E = TypeVar("E", bound=_HasId)
-
-
-def _lookup(index: dict[str, E], id_: str, what: str, code: str) -> E:
+def _lookup(index: dict[str, E], id_: str, what: str, code: str, listing: str) -> E:
     entry = index.get(id_.strip().lower())
     if entry is not None:
         return entry
     entries = {id(e): e for e in index.values()}.values()  # entries hold dicts: not hashable
-    raise UnknownId(what, id_, [name for e in entries for name in (e.id, *e.aliases)], code=code)
+    raise UnknownId(what, id_, [name for e in entries for name in (e.id, *e.aliases)], code=code, listing=listing)

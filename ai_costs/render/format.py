@@ -42,15 +42,39 @@ LABELS = {
 def fmt_usd(value: float | None) -> str:
     if value is None:
         return "unpriced"
+    if math.isnan(value):
+        return "n/a"
     if value == 0:
         return "$0"
-    if abs(value) >= 1e6:
-        return f"${value / 1e6:,.2f}M"
-    if abs(value) >= 100:
-        return f"${value:,.0f}"
-    if abs(value) >= 0.01:
-        return f"${value:,.2f}"
-    return f"${value:.3g}"
+    sign, v = ("-" if value < 0 else ""), abs(value)
+    if math.isinf(v):
+        return f"{sign}unbounded"
+    if v >= 1e15:  # a billion millions: beyond any real budget, in powers of ten
+        text = f"{v:.3g}"
+    elif v >= 1e6:
+        text = f"{v / 1e6:,.2f}M"
+    elif v >= 100:
+        text = f"{v:,.0f}"
+    elif v >= 0.01:
+        text = f"{v:,.2f}"
+    elif v >= 1e-6:  # three significant digits in plain decimals: $0.00009, $0.000123
+        text = f"{v:.{2 - math.floor(math.log10(v))}f}".rstrip("0")
+    else:
+        text = f"{v:.2e}"
+    return f"{sign}${text}"
+
+
+def fmt_change(key: str, delta: float | None) -> str:
+    """A change with its sign: '+$1.20M', '-3.0 days', '0'."""
+    if delta is None:
+        return "n/a"
+    if delta == 0:
+        return "0"
+    return ("+" if delta > 0 else "-") + fmt_value(key, abs(delta))
+
+
+def fmt_pct(value: float | None) -> str:
+    return "n/a" if value is None else "0%" if value == 0 else f"{value:+.1f}%"
 
 
 def fmt_count(value: float) -> str:

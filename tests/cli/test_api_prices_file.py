@@ -73,8 +73,9 @@ HOSTILE = {
         "version: 1\napis:\n  - {id: m, provider: p, name: m, usd_per_million_input_tokens: .inf,"
         " usd_per_million_output_tokens: 1, source: s, as_of: '2026'}\n"), "must be a finite number"),
     "non-UTF-8": ("p.json", lambda p: p.write_bytes(b'{"m\xe9": {"mode": "chat"}}'), "not UTF-8 text"),
-    "UTF-16": ("p.json", _utf16, "UTF-16 text; save it as UTF-8"),
-    "binary": ("p.yaml", lambda p: p.write_bytes(bytes(range(256)) * 8), "not UTF-8 text"),
+    "UTF-16": ("p.json", _utf16, "UTF-16 or UTF-32 text; save it as UTF-8"),
+    "binary": ("p.yaml", lambda p: p.write_bytes(bytes(range(256)) * 8), "a binary file"),
+    "not UTF-8": ("p.yaml", lambda p: p.write_bytes(bytes(range(1, 256)) * 8), "not UTF-8 text"),
     "NUL bytes": ("p.json", lambda p: p.write_bytes(b'{"m": 1}\x00\x00'), "NUL bytes"),
     "top-level list (JSON)": ("p.json", lambda p: p.write_text('[{"m": 1}]'), "got a JSON list"),
     "top-level list (YAML)": ("p.yaml", lambda p: p.write_text("- a\n- b\n"), "expected an ai-costs API price file"),
