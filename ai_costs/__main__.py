@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from ai_costs.cli import main
+from ai_costs._launch import main
 
 main()

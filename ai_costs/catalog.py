@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from ai_costs._yaml import load_yaml_file, load_yaml_text
+from ai_costs._yaml import check_shape, checksum, load_yaml_file, load_yaml_text, parsed_or_compiled
 from ai_costs.errors import CatalogError
-from ai_costs.models._schema import validate
+from ai_costs.models._schema import construct, validate
 from ai_costs.models.catalog import (
     AcceleratorFile,
     ApiFile,
@@ -20,6 +20,10 @@ from ai_costs.models.catalog import (
     ModelFile,
 )
 
+# The package's own data, next to this file. importlib.resources would find it in a zipped install too,
+# but importing its readers costs a few milliseconds of every start-up, and the wheel installs unzipped.
+PACKAGE_DIR = Path(__file__).parent
+DATA_DIR = PACKAGE_DIR / "data"
 PRESETS_DIR_ENV = "AI_COSTS_PRESETS_DIR"
 API_PRICES_ENV = "AI_COSTS_API_PRICES"
 PER_MILLION = 1e6
@@ -77,7 +81,9 @@ def litellm_entries(data: dict[str, Any], *, source: str, as_of: str, known: dic
     (USD per million tokens). A key matching a bundled id or alias replaces that entry under its id."""
     out = []
     for key, spec in data.items():
-        if key == "sample_spec" or not isinstance(spec, dict) or spec.get("mode") not in _LITELLM_TEXT_MODES:
+        mode = spec.get("mode") if isinstance(spec, dict) else None
+        if key == "sample_spec" or not isinstance(spec, dict) or not isinstance(mode, str | None) \
+                or mode not in _LITELLM_TEXT_MODES:
             continue
         p_in, p_out = spec.get("input_cost_per_token"), spec.get("output_cost_per_token")
         if not isinstance(p_in, int | float) or not isinstance(p_out, int | float) or p_in <= 0 or p_out <= 0:
@@ -121,6 +127,9 @@ def _merge_api_prices(data: dict[str, Any], files_: Sequence[Path]) -> dict[str,
                 raw = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise CatalogError(f"{path}: cannot read the price file: {exc}") from None
+            except RecursionError:
+                raise CatalogError(f"{path}: cannot read the price file: nested too deeply") from None
+            check_shape(raw, origin=str(path))
             if not isinstance(raw, dict):
                 raise CatalogError(f"{path}: expected LiteLLM's object of model name -> prices")
             as_of = dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
@@ -143,45 +152,67 @@ def api_price_files(given: Sequence[Path] = ()) -> list[Path]:
 
 
 COMPILED_DIR = "_compiled"  # pre-parsed JSON copies of the bundled YAML: JSON loads ~20x faster
-
-
-def _crc(text: str) -> int:
-    import zlib
-
-    return zlib.crc32(text.encode("utf-8"))
+PRESETS_COPY = "presets.json"  # ... and of the bundled presets, by file name
 
 
 def bundled_data(section: str) -> Any:
     """The bundled YAML of a section, parsed. A JSON copy made by `python -m ai_costs.catalog` is used
     when its checksum matches the YAML, so an edited YAML file is never shadowed by a stale copy."""
+    return _bundled(section)[0]
+
+
+def _bundled(section: str) -> tuple[Any, bool]:
+    """The section's data, and whether it is the compiled copy (validated and normalized when written)."""
+    name = _FILES[section][0]
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    copy = _json_copy(DATA_DIR / COMPILED_DIR / f"{section}.json")
+    data = parsed_or_compiled(text, copy, origin=f"bundled catalog {name}")
+    return data, isinstance(copy, dict) and copy.get("validated") is True and data is copy.get("data")
+
+
+def _json_copy(path: Any) -> Any:
     import json
 
-    name = _FILES[section][0]
-    data_dir = files("ai_costs") / "data"
-    text = (data_dir / name).read_text(encoding="utf-8")
-    compiled = data_dir / COMPILED_DIR / f"{section}.json"
     try:
-        copy = json.loads(compiled.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        copy = None
-    if isinstance(copy, dict) and copy.get("crc32") == _crc(text):
-        return copy["data"]
-    return load_yaml_text(text, origin=f"bundled catalog {name}")
+        return None
 
 
 def compile_bundled(target: Path) -> list[Path]:
-    """Write the JSON copies of every bundled section into `target` (ai_costs/data/_compiled)."""
+    """Write the JSON copies of every bundled section into `target` (ai_costs/data/_compiled), and of the
+    bundled presets into presets.json there (keyed by file name)."""
     import json
+
+    from ai_costs.presets import SUFFIXES, bundled_dir
 
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for section, (name, _, _) in _FILES.items():
-        text = (files("ai_costs") / "data" / name).read_text(encoding="utf-8")
-        doc = {"crc32": _crc(text), "source": f"ai_costs/data/{name}",
-               "data": load_yaml_text(text, origin=name)}
-        path = target / f"{section}.json"
+
+    def copy(text: str, source: str, model: type | None = None) -> dict[str, Any]:
+        data = load_yaml_text(text, origin=source)
+        if model is None:
+            return {"crc32": checksum(text), "source": source, "data": data}
+        # catalogs: validated here, so a run can build the entries without the validators (models/_schema.py)
+        normal = dataclasses.asdict(validate(model, data, origin=source))
+        return {"crc32": checksum(text), "source": source, "validated": True, "data": normal}
+
+    def write(path: Path, doc: dict[str, Any]) -> None:
         path.write_text(json.dumps(doc, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
         written.append(path)
+
+    for section, (name, model, _) in _FILES.items():
+        write(target / f"{section}.json", copy((DATA_DIR / name).read_text(encoding="utf-8"),
+                                               f"ai_costs/data/{name}", model))
+    from ai_costs.models.scenario import SCENARIO_KINDS
+
+    presets = sorted(p for p in bundled_dir().iterdir() if p.suffix in SUFFIXES)
+    copies = {}
+    for p in presets:
+        text = p.read_text(encoding="utf-8")
+        kind = load_yaml_text(text, origin=p.name).get("kind")
+        copies[p.name] = copy(text, f"presets/{p.name}", SCENARIO_KINDS.get(kind))
+    write(target / PRESETS_COPY, copies)
     return written
 
 
@@ -189,7 +220,7 @@ def load_section(section: str, overrides: Sequence[Path] = (), api_prices: Seque
     """Read and validate one catalog section: the bundled file merged with user override files (and,
     for API prices, price files)."""
     name, model, _ = _FILES[section]
-    data = bundled_data(section)
+    data, trusted = _bundled(section)
     origin = f"bundled catalog {name}"
     for directory in reversed(list(overrides)):  # lowest priority first, so the first dir wins
         path = directory / name
@@ -201,12 +232,12 @@ def load_section(section: str, overrides: Sequence[Path] = (), api_prices: Seque
                     f"{path}: a catalog override file has 'version: 1' and '{_FILES[section][2]}:' entries"
                     + (f"; unknown keys: {', '.join(sorted(set(extra) - allowed))}" if isinstance(extra, dict)
                        and not set(extra) <= allowed else ""))
-            data = _merge(section, data, extra)
+            data, trusted = _merge(section, data, extra), False
             origin = f"catalog {name} (with overrides from {path})"
     if section == "apis" and api_prices:
-        data = _merge_api_prices(data, api_prices)
+        data, trusted = _merge_api_prices(data, api_prices), False
         origin = f"API prices (with {', '.join(str(p) for p in api_prices)})"
-    return validate(model, data, origin=origin)
+    return construct(model, data) if trusted else validate(model, data, origin=origin)
 
 
 def load_catalog(presets_dirs: Sequence[Path] = (), api_prices: Sequence[Path] = ()) -> Catalog:

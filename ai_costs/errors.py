@@ -29,14 +29,18 @@ class AiCostsError(Exception):
 
 
 class UnknownId(AiCostsError):
-    """An id that is not in a catalog or preset directory; suggests the nearest known ids."""
+    """An id that is not in a catalog or preset directory; names the three nearest known ids (never a
+    long list) and the command that lists them all."""
 
-    def __init__(self, what: str, given: str, known: Iterable[str], *, code: str = "unknown_id") -> None:
-        known = sorted(set(known))
-        near = suggest(given, known)
-        hint = f" Did you mean: {', '.join(near)}?" if near else ""
-        listing = "" if near else f" Known: {', '.join(known[:40])}{' ...' if len(known) > 40 else ''}."
-        super().__init__(f"unknown {what} {given!r}.{hint}{listing}", code=code)
+    def __init__(
+        self, what: str, given: str, known: Iterable[str], *, code: str = "unknown_id", listing: str | None = None
+    ) -> None:
+        self.what, self.given, self.known, self.listing = what, given, sorted(set(known)), listing
+        near = suggest(given, self.known)
+        hint = f" Did you mean: {', '.join(near)}?" if near else (
+            f" Closest known: {', '.join(closest(given, self.known))}." if self.known else "")
+        tail = f" `{listing}` lists them all." if listing else ""
+        super().__init__(f"unknown {what} {given!r}.{hint}{tail}", code=code)
         self.suggestions = near
 
 
@@ -57,3 +61,8 @@ def suggest(given: str, known: Iterable[str], n: int = 3) -> list[str]:
         tokens = [t for t in given.lower().replace("_", "-").split("-") if t]
         near = [k for k in known if tokens and all(t in k for t in tokens)][:n]
     return near
+
+
+def closest(given: str, known: Iterable[str], n: int = 3) -> list[str]:
+    """The `n` known ids most similar to `given`, however far (difflib ratio)."""
+    return get_close_matches(given.lower(), list(known), n=n, cutoff=0.0)

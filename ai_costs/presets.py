@@ -6,17 +6,18 @@ user dir ($XDG_CONFIG_HOME or ~/.config)/ai-costs/presets, then the presets ship
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ai_costs._yaml import load_yaml_file
-from ai_costs.catalog import user_config_dir, user_dirs
+from ai_costs._yaml import STDIN, load_yaml_file, origin_of, parsed_or_compiled, read_text
+from ai_costs.catalog import COMPILED_DIR, DATA_DIR, PACKAGE_DIR, PRESETS_COPY, user_config_dir, user_dirs
 from ai_costs.errors import InvalidInput, UnknownId
-from ai_costs.models._schema import validate
+from ai_costs.models._schema import construct, validate
 from ai_costs.models.scenario import rivals
 
 T = TypeVar("T")
@@ -34,7 +35,7 @@ class PresetInfo:
 
 def bundled_dir() -> Path:
     """Presets shipped in the wheel (ai_costs/_presets), or the repo's presets/ in a source checkout."""
-    shipped = Path(str(files("ai_costs") / "_presets"))
+    shipped = PACKAGE_DIR / "_presets"
     if shipped.is_dir():
         return shipped
     return Path(__file__).resolve().parent.parent / "presets"
@@ -47,12 +48,42 @@ def search_path(presets_dirs: Sequence[Path] = ()) -> list[tuple[Path, str]]:
     return [*dirs, (bundled_dir(), "bundled")]
 
 
+@functools.cache
+def _compiled_presets() -> dict[str, Any]:
+    import json
+
+    try:
+        copies = json.loads((DATA_DIR / COMPILED_DIR / PRESETS_COPY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return copies if isinstance(copies, dict) else {}
+
+
+def read_data(path: Path) -> Any:
+    """A scenario file's data (`-`: standard input). A bundled preset is read from its pre-parsed JSON copy
+    when that was made from exactly this file, so the JSON path of a preset needs no YAML parser."""
+    return _read(path)[0]
+
+
+def _read(path: Path) -> tuple[Any, bool]:
+    """The data, and whether it is a bundled preset's compiled copy (validated when it was written)."""
+    if path != STDIN and path.parent == bundled_dir():
+        copy_ = _compiled_presets().get(path.name)
+        data = parsed_or_compiled(read_text(path), copy_, origin=str(path))
+        trusted = isinstance(copy_, dict) and copy_.get("validated") is True and data is copy_.get("data")
+        # a copy: callers may change the data, and the parsed copies are shared for the whole process
+        return copy.deepcopy(data), trusted
+    return load_yaml_file(path), False
+
+
 def _looks_like_path(ref: str) -> bool:
     return ref.endswith(SUFFIXES) or os.sep in ref or "/" in ref or Path(ref).is_file()
 
 
 def resolve(ref: str, presets_dirs: Sequence[Path] = ()) -> Path:
-    """A preset name or a path -> the scenario file."""
+    """A preset name or a path -> the scenario file (`-`: standard input)."""
+    if ref == "-":
+        return STDIN
     if _looks_like_path(ref):
         path = Path(ref)
         if not path.is_file():
@@ -63,7 +94,8 @@ def resolve(ref: str, presets_dirs: Sequence[Path] = ()) -> Path:
             candidate = directory / f"{ref}{suffix}"
             if candidate.is_file():
                 return candidate
-    raise UnknownId("preset", ref, [p.name for p in list_presets(presets_dirs)], code="preset_not_found")
+    raise UnknownId("preset", ref, [p.name for p in list_presets(presets_dirs)], code="preset_not_found",
+                    listing="ai-costs presets list")
 
 
 def list_presets(presets_dirs: Sequence[Path] = ()) -> list[PresetInfo]:
@@ -75,7 +107,7 @@ def list_presets(presets_dirs: Sequence[Path] = ()) -> list[PresetInfo]:
         for path in sorted(directory.iterdir()):
             if path.suffix not in SUFFIXES or path.stem in seen:
                 continue
-            data = load_yaml_file(path)
+            data = read_data(path)
             if not isinstance(data, dict) or "kind" not in data:
                 continue  # catalog override files share the directory
             seen[path.stem] = PresetInfo(
@@ -86,21 +118,26 @@ def list_presets(presets_dirs: Sequence[Path] = ()) -> list[PresetInfo]:
 
 def scenario_kind(path: Path) -> str:
     """The `kind:` of a scenario file."""
-    data = load_yaml_file(path)
+    data = read_data(path)
     if not isinstance(data, dict) or "kind" not in data:
-        raise InvalidInput(f"{path}: a scenario file is a mapping with kind, version and fields", code="invalid_preset")
+        raise InvalidInput(f"{origin_of(path)}: a scenario file is a mapping with kind, version and fields",
+                           code="invalid_preset")
     return str(data["kind"])
 
 
 def read_scenario_file(path: Path, kind: str) -> dict[str, Any]:
     """The raw mapping of a scenario file, after checking it is a mapping of the expected kind."""
-    data = load_yaml_file(path)
+    data = read_data(path)
+    where = origin_of(path)
     if not isinstance(data, dict):
-        raise InvalidInput(f"{path}: a scenario file is a mapping with kind, version and fields", code="invalid_preset")
+        raise InvalidInput(f"{where}: a scenario file is a mapping with kind, version and fields", code="invalid_preset")
     found = data.get("kind")
     if found != kind:
-        hint = f"; run it with `ai-costs {found} {path.stem}`" if found in {"train", "infer", "breakeven"} else ""
-        raise InvalidInput(f"{path}: kind is {found!r}, not {kind!r}{hint}", code="wrong_kind")
+        # a preset by its name; a file (or standard input) as given
+        name = path.stem if any(path.parent == d for d, _ in search_path()) else origin_of(path)
+        known = isinstance(found, str) and found in {"train", "infer", "breakeven"}
+        hint = f"; run it with `ai-costs {found} {name}`" if known else ""
+        raise InvalidInput(f"{where}: kind is {found!r}, not {kind!r}{hint}", code="wrong_kind")
     return data
 
 
@@ -124,7 +161,9 @@ def build_scenario(
     if ref:
         path = resolve(ref, presets_dirs)
         data = read_scenario_file(path, kind)
-        origin = str(path)
+        origin = origin_of(path)
+        if not overrides and _read(path)[1]:  # a bundled preset as compiled: validated already
+            return construct(cls, data)
         for key in overrides:
             for rival in rivals(key, exclusive):
                 data.pop(rival, None)

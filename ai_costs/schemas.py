@@ -17,6 +17,7 @@ from ai_costs.engine.compare import ROW_KEYS
 from ai_costs.engine.infer import API_SUMMARY_KEYS, SELF_HOSTED_KEYS
 from ai_costs.engine.train import TRAIN_SUMMARY_KEYS
 from ai_costs.models._schema import core_schema_for
+from ai_costs.models.budget import MetricDelta
 from ai_costs.models.report import RANGE_KEYS, ROW_RANGE_KEYS, SCHEMA_VERSION, Check, CostLine, SourceRef
 from ai_costs.models.scenario import BreakevenScenario, BudgetFile, InferScenario, TrainScenario
 
@@ -73,7 +74,7 @@ def _sensitivity() -> CoreSchema:
 def _uncertain_inputs() -> CoreSchema:
     return cs.list_schema(_strict({
         "name": _field(cs.str_schema()), "unit": _field(cs.str_schema()),
-        "distribution": _field(cs.literal_schema(["lognormal", "empirical", "loguniform", "exact"])),
+        "distribution": _field(cs.literal_schema(["lognormal", "loguniform", "exact"])),
         "parameters": _field(cs.dict_schema(cs.str_schema(), cs.any_schema())),
         "central": _field(cs.float_schema()), "p5": _field(cs.float_schema()), "p95": _field(cs.float_schema()),
         "pinned": _field(cs.bool_schema()), "pinned_by": _field(cs.nullable_schema(cs.str_schema())),
@@ -92,12 +93,22 @@ def _envelope(command: str, fields: dict[str, Any]) -> CoreSchema:
 
 def report_core_schema(command: str) -> CoreSchema:
     strings = cs.list_schema(cs.str_schema())
-    if command in {"check", "diff"}:
-        rest = {"budget": _field(cs.str_schema()), "lines": _field(cs.list_schema(cs.dict_schema()))} \
-            if command == "check" else {
-                "max_increase_pct": _field(_number()), "scenarios": _field(cs.list_schema(cs.dict_schema())),
-                "only_in_base": _field(strings), "only_in_head": _field(strings)}
-        return _envelope(command, rest)
+    if command == "check":
+        line = _strict({
+            "name": _field(cs.str_schema()), "scenario": _field(cs.str_schema()), "command": _field(cs.str_schema()),
+            "ok": _field(cs.bool_schema()), "checks": _field(cs.list_schema(core_schema_for(Check))),
+            "summary": _field(cs.dict_schema(cs.str_schema(), cs.any_schema())), "warnings": _field(strings),
+            "ranges": _field(cs.dict_schema(cs.str_schema(), cs.dict_schema(cs.str_schema(), _number()))),
+        }, "BudgetLine")
+        return _envelope(command, {"budget": _field(cs.str_schema()), "lines": _field(cs.list_schema(line))})
+    if command == "diff":
+        scenario = _strict({
+            "name": _field(cs.str_schema()), "base": _field(cs.str_schema()), "head": _field(cs.str_schema()),
+            "metrics": _field(cs.list_schema(core_schema_for(MetricDelta))), "ok": _field(cs.bool_schema()),
+            "warnings": _field(strings),
+        }, "ScenarioDiff")
+        return _envelope(command, {"max_increase_pct": _field(_number()), "scenarios": _field(cs.list_schema(scenario)),
+                                   "only_in_base": _field(strings), "only_in_head": _field(strings)})
     return _envelope(command, {
         "inputs": _field(cs.dict_schema(cs.str_schema(), cs.any_schema())),
         "summary": _field(_summary(command)),

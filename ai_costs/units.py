@@ -18,7 +18,11 @@ WATTS_PER_KW = 1000.0
 GRAMS_PER_KG = 1000.0
 
 _SUFFIXES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12, "P": 1e15}
-_QUANTITY = re.compile(r"^\s*([+-]?(?:\d[\d_,]*\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([kKMBGTP]?)\s*$")
+# ASCII digits only: float() would also read other scripts' digits ("١٢٣"), which no one means as a quantity
+# Digits may be grouped by underscores (1_000) or by commas in threes (1,000, not 1,5: a decimal comma).
+_QUANTITY = re.compile(
+    r"^\s*([+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([kKMBGTP]?)\s*$",
+    re.ASCII)
 
 
 def parse_quantity(text: str) -> float:

@@ -68,7 +68,7 @@ def _breakeven() -> Response:
 CASES: list[tuple[str, str, Callable[[], Response]]] = [
     ("train, price pinned", "product of log-normals (utilization, PUE, grid)",
      lambda: _train(**LLAMA_405B, cloud="lambda")),
-    ("train, price by default", "log-normals x the empirical market price",
+    ("train, price by default", "product of log-normals, the market price's spread included",
      lambda: _train(**LLAMA_405B)),
     ("train, --days", "a handful of accelerators, rounded up (not a product)",
      lambda: _train(params=8e9, tokens=1e11, gpu="h100-sxm", days=30, cloud="lambda")),

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from ai_costs.cli import app
+from ai_costs.cli import run
 
 DATA = Path(__file__).parent / "data"
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
@@ -53,10 +53,15 @@ class Run:
         return json.loads(self.stdout)
 
 
-def invoke(*args: str, env: dict[str, str] | None = None) -> Run:
-    """Run the CLI in-process; bugs are not hidden (catch_exceptions=False)."""
-    result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
-    return Run(result.exit_code, result.stdout, result.stderr)
+def invoke(*args: str, env: dict[str, str] | None = None, input: str | bytes | None = None) -> Run:
+    """Run the CLI in-process through its real entry point (`ai_costs.cli.run`, as the console script
+    does), with stdin, stdout, stderr and the environment isolated. Bugs are not hidden: with
+    AI_COSTS_DEBUG an internal error raises instead of becoming exit status 2."""
+    with CliRunner().isolation(input=input, env={"AI_COSTS_DEBUG": "1", **(env or {})}) as (out, err, _):
+        code = run(list(args))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return Run(code, out.getvalue().decode(), err.getvalue().decode())
 
 
 def ai_costs_command() -> list[str]:

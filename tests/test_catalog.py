@@ -106,28 +106,59 @@ def test_override_with_unknown_field_is_rejected(tmp_path: Path) -> None:
 def test_compiled_json_copies_match_the_yaml() -> None:
     # ai_costs/data/_compiled/*.json are pre-parsed copies (start-up time); regenerate them with
     # `python -m ai_costs.catalog` after editing a catalog.
+    import dataclasses
     import json
     import zlib
 
     import yaml
 
     from ai_costs.catalog import _FILES
+    from ai_costs.models._schema import validate
 
     data = Path(__file__).resolve().parent.parent / "ai_costs" / "data"
-    for section, (name, _, _) in _FILES.items():
+    for section, (name, model, _) in _FILES.items():
         text = (data / name).read_text(encoding="utf-8")
         copy = json.loads((data / "_compiled" / f"{section}.json").read_text(encoding="utf-8"))
         assert copy["crc32"] == zlib.crc32(text.encode("utf-8")), f"{section}: run python -m ai_costs.catalog"
-        assert copy["data"] == yaml.safe_load(text)
+        # the copy holds the catalog as validated (every field, numbers parsed), so a run can skip validation
+        validated = dataclasses.asdict(validate(model, yaml.safe_load(text), origin=name))
+        assert copy["validated"] is True and copy["data"] == json.loads(json.dumps(validated))
 
 
 def test_a_stale_compiled_copy_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ai_costs._yaml as y
     import ai_costs.catalog as c
+    from ai_costs.presets import bundled_dir, read_data
 
-    monkeypatch.setattr(c, "load_yaml_text", lambda text, origin: {"parsed": "from yaml"})
+    monkeypatch.setattr(y, "load_yaml_text", lambda text, origin: {"parsed": "from yaml"})
+    preset = bundled_dir() / "gpt-4.yaml"
     assert c.bundled_data("energy") != {"parsed": "from yaml"}  # the matching JSON copy is used
-    monkeypatch.setattr(c, "_crc", lambda text: -1)  # as if the YAML had been edited since compiling
+    assert read_data(preset) != {"parsed": "from yaml"}
+    monkeypatch.setattr(y, "checksum", lambda text: -1)  # as if the YAML had been edited since compiling
     assert c.bundled_data("energy") == {"parsed": "from yaml"}  # the stale copy is ignored
+    assert read_data(preset) == {"parsed": "from yaml"}
+
+
+def test_compiled_preset_copies_match_the_presets() -> None:
+    import dataclasses
+    import json
+    import zlib
+
+    import yaml
+
+    from ai_costs.models._schema import validate
+    from ai_costs.models.scenario import SCENARIO_KINDS
+
+    root = Path(__file__).resolve().parent.parent
+    copies = json.loads((root / "ai_costs" / "data" / "_compiled" / "presets.json").read_text(encoding="utf-8"))
+    presets = sorted((root / "presets").glob("*.yaml"))
+    assert sorted(copies) == [p.name for p in presets], "run python -m ai_costs.catalog"
+    for path in presets:
+        text = path.read_text(encoding="utf-8")
+        assert copies[path.name]["crc32"] == zlib.crc32(text.encode("utf-8")), f"{path.name}: run python -m ai_costs.catalog"
+        data = yaml.safe_load(text)
+        validated = dataclasses.asdict(validate(SCENARIO_KINDS[data["kind"]], data, origin=path.name))
+        assert copies[path.name]["validated"] is True and copies[path.name]["data"] == json.loads(json.dumps(validated))
 
 
 # --- provenance and staleness (issue 12) ------------------------------------------------------------
@@ -252,3 +283,42 @@ def test_new_accelerators_present_with_dense_peaks(catalog) -> None:  # type: ig
     assert catalog.accelerator("ironwood").peak_tflops["bf16"] == pytest.approx(2307)
     assert catalog.accelerator("tpu-v7").scale_up_domain == 9216
     assert catalog.accelerator("gb200").scale_up_domain == 72
+
+
+@pytest.mark.parametrize("section", ["gpus", "models", "clouds", "apis", "energy"])
+def test_the_unvalidated_fast_path_builds_what_validation_builds(section: str) -> None:
+    # load_section builds the bundled entries from the compiled copy without the validators
+    from ai_costs._yaml import load_yaml_text
+    from ai_costs.catalog import _FILES, DATA_DIR
+    from ai_costs.models._schema import validate
+
+    name, model, field = _FILES[section]
+    fast = load_section(section)
+    slow = validate(model, load_yaml_text((DATA_DIR / name).read_text(encoding="utf-8"), origin=name), origin=name)
+    assert fast == slow and isinstance(getattr(fast, field), tuple)
+    assert all(isinstance(e.aliases, tuple) for e in getattr(fast, field) if hasattr(e, "aliases"))
+
+
+def test_a_bundled_preset_without_overrides_is_built_as_validation_builds_it() -> None:
+    from ai_costs.models._schema import validate
+    from ai_costs.models.scenario import SCENARIO_KINDS
+    from ai_costs.presets import build_scenario, bundled_dir, read_data
+
+    for path in sorted(bundled_dir().glob("*.yaml")):
+        kind = read_data(path)["kind"]
+        fast = build_scenario(SCENARIO_KINDS[kind], kind, path.stem, {})
+        assert fast == validate(SCENARIO_KINDS[kind], read_data(path), origin=path.name), path.name
+
+
+def test_entries_built_from_the_compiled_copy_are_complete_dataclasses(tmp_path: Path) -> None:
+    # in a fresh process, before anything else makes the classes dataclasses (models/_base.py makes them on
+    # first use): replace, asdict, equality and repr must work on entries built without __init__
+    import subprocess
+    import sys
+
+    code = ("import dataclasses\nfrom ai_costs.catalog import load_catalog\n"
+            "m = load_catalog().model('llama-3.1-8b')\n"
+            "assert dataclasses.replace(m, layers=1).layers == 1 and dataclasses.asdict(m)['id'] == 'llama-3.1-8b'\n"
+            "assert m == load_catalog().model('llama-3.1-8b') and repr(m).startswith('ModelSpec(id=')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert proc.returncode == 0, proc.stderr

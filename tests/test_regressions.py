@@ -55,8 +55,10 @@ def test_explosive_growth_is_bounded_not_a_crash() -> None:
                "--monthly-growth", "78M")
     assert r.exit_code == 2 and "--monthly-growth" in r.stderr
     r = invoke("breakeven", "--mode", "train-vs-infer", "--train-usd", "1M", "--infer-usd-per-day", "10",
-               "--monthly-growth", "10", "--horizon-months", "1e6", "--format", "json")
+               "--monthly-growth", "10", "--horizon-months", "1200", "--format", "json")
     assert r.exit_code == 0 and r.json()["summary"]["b_total_usd"] is None  # unbounded: null, not inf
+    assert r.json()["summary"]["a_total_usd"] == 1e6  # no monthly amount: growth leaves it at its upfront
+    assert r.json()["summary"]["inference_share"] == 1.0
 
 
 def test_cloud_without_pricing_takes_its_on_demand_price_and_says_so() -> None:
@@ -106,3 +108,50 @@ def test_listings_honour_csv_and_markdown() -> None:
 def test_presets_path_lists_each_directory_once(tmp_path: Path) -> None:
     lines = invoke("presets", "path", env={"AI_COSTS_PRESETS_DIR": str(tmp_path)}).stdout.splitlines()
     assert len(lines) == len(set(lines)) == 3
+
+
+def test_table_mode_breakeven_with_unbounded_growth_does_not_crash() -> None:
+    # the chart's axis used to be computed on inf: "internal error (ValueError: cannot convert float NaN ...)"
+    r = invoke("breakeven", "--mode", "train-vs-infer", "--train-usd", "1M", "--infer-usd-per-day", "10",
+               "--monthly-growth", "1", "--horizon-months", "1200", env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.stderr
+    assert "unbounded" in r.stdout and "The chart stops at month" in r.stdout and "$inf" not in r.stdout
+
+
+@pytest.mark.parametrize("horizon", ["1201", "1e7"])
+def test_the_horizon_is_at_most_a_century(horizon: str) -> None:
+    r = invoke("breakeven", "--mode", "train-vs-infer", "--train-usd", "1M", "--infer-usd-per-day", "10",
+               "--horizon-months", horizon)
+    assert r.exit_code == 2 and "--horizon-months: must be less than or equal to 1200" in r.stderr
+    owned = invoke("breakeven", "--mode", "buy-vs-rent", "--lifetime-years", "101")
+    assert owned.exit_code == 2 and "at most 1200" in owned.stderr
+
+
+@pytest.mark.parametrize("limit", ["nan", "inf", "-inf", "-1"])
+def test_a_limit_that_is_not_a_finite_non_negative_number_is_a_usage_error(limit: str) -> None:
+    r = invoke("train", "llama-3.1-405b", "--max", f"total_usd={limit}")
+    assert r.exit_code == 2 and "a limit is a finite number >= 0" in r.stderr
+
+
+def test_text_fields_of_compare_gpus_are_not_metrics() -> None:
+    r = invoke("compare-gpus", "llama-3.1-8b-self-hosted", "--only", "h100-sxm", "--max", "message=1")
+    assert r.exit_code == 2 and "unknown metric 'message'" in r.stderr
+    valid = r.stderr.split("valid metrics: ")[1].strip().split(", ")
+    assert not {"gpu", "vendor", "status", "price", "price_as_of", "message", "fits", "pareto"} & set(valid)
+
+
+def test_an_override_does_not_change_the_preset_for_the_next_run() -> None:
+    # the pre-parsed preset copies are shared by the process: --model used to pop `api` from them for good
+    assert invoke("infer", "chatgpt-scale-full", "--model", "llama-3.1-70b", "--gpu", "h100", "--format", "json",
+                  "-q").exit_code == 0
+    again = invoke("infer", "chatgpt-scale-full", "--format", "json", "-q")
+    assert again.exit_code == 0 and again.json()["inputs"]["api"] == "gpt-4o"
+
+
+def test_a_price_file_with_a_list_as_mode_is_skipped_not_a_crash(tmp_path: Path) -> None:
+    # found by bench/fuzz.py: `"mode": ["chat"]` made the set lookup raise TypeError
+    f = tmp_path / "prices.json"
+    f.write_text('{"gpt-4o": {"mode": ["chat"], "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}}')
+    r = invoke("infer", "--api", "gpt-4o", "--requests-per-day", "1", "--input-tokens", "1", "--output-tokens", "1",
+               "--api-prices", str(f), "-q")
+    assert r.exit_code == 0, r.stderr

@@ -44,3 +44,22 @@ def test_calendar_constants() -> None:
     assert HOURS_PER_MONTH == 730
     assert DAYS_PER_MONTH == pytest.approx(30.4167, abs=1e-4)
     assert HOURS_PER_YEAR == 8760
+
+
+def test_models_behave_as_frozen_dataclasses_made_on_first_use() -> None:
+    import dataclasses
+
+    from ai_costs.models.report import CostLine
+    from ai_costs.models.scenario import TrainScenario
+
+    a = TrainScenario(flops=1e21, gpus=8)
+    assert dataclasses.is_dataclass(a) and a == TrainScenario(flops=1e21, gpus=8) != TrainScenario(flops=1e21)
+    assert hash(a) == hash(TrainScenario(flops=1e21, gpus=8))
+    assert repr(a).startswith("TrainScenario(kind='train', version=1,") and "flops=1e+21" in repr(a)
+    assert dataclasses.replace(a, gpus=16).gpus == 16 and a.gpus == 8
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.gpus = 16  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        TrainScenario(1e21)  # type: ignore[misc]  # keyword-only
+    line = CostLine(name="x", quantity=2.0, unit="h", usd_per_unit=3.0, usd=6.0, assumption=False)
+    assert dataclasses.asdict(line)["usd"] == 6.0 and next(f.name for f in dataclasses.fields(CostLine)) == "name"

@@ -11,26 +11,37 @@ from ai_costs.render import OutputFormat
 
 ScenarioArg = Annotated[
     str | None,
-    typer.Argument(help="Preset name or path to a scenario YAML file.", show_default=False),
+    typer.Argument(help="Preset name, path to a scenario YAML file, or '-' for standard input.", metavar="SCENARIO",
+                   show_default=False),
 ]
 PresetOpt = Annotated[
     str | None,
-    typer.Option("--preset", help="Same as the SCENARIO argument.", show_default=False),
+    typer.Option("--preset", help="Same as the SCENARIO argument.", metavar="NAME|PATH", show_default=False),
 ]
 FormatOpt = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", case_sensitive=False, help="Output format."),
 ]
-MaxOpt = Annotated[
-    list[str] | None,
-    typer.Option(
+
+
+def max_option(example: str) -> Any:
+    """--max, with an example that is a metric of the command it is on:
+    `max_: Annotated[list[str] | None, max_option("usd_per_day=500")] = None`."""
+    return typer.Option(
         "--max",
         metavar="METRIC=VALUE",
-        help="Budget limit on a summary metric, e.g. total_usd=2M, or on a quantile of its range, e.g. "
-        "total_usd@p95=2M (repeatable): the full result is printed, then the exit code is 1 if any metric is "
-        "over its limit.",
+        help=f"Budget limit on a summary metric, e.g. {example}, or on a quantile of its range, e.g. "
+        f"{example.replace('=', '@p95=', 1)} (repeatable): the full result is printed, then the exit code is 1 if "
+        "any metric is over its limit.",
         show_default=False,
-    ),
+    )
+
+
+MaxOpt = Annotated[list[str] | None, max_option("total_usd=2M")]  # train
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="No warnings on stderr; they stay in the JSON and markdown output, and "
+                 "errors still print.  \\[default: off]", show_default=False),
 ]
 RANGES = "Ranges"
 SpreadOpt = Annotated[
@@ -46,13 +57,13 @@ SpreadOpt = Annotated[
 ]
 NoRangesOpt = Annotated[
     bool,
-    typer.Option("--no-ranges", help="Skip the p5-p95 ranges and the sensitivity (central values only; faster).",
-                 rich_help_panel=RANGES),
+    typer.Option("--no-ranges", help="Skip the p5-p95 ranges and the sensitivity (central values only; faster)  "
+                 "\\[default: off]", rich_help_panel=RANGES, show_default=False),
 ]
 SensitivityOpt = Annotated[
     bool,
     typer.Option("--sensitivity", help="Table mode: chart every uncertain input's effect on the headline metric "
-                 "(a tornado).", rich_help_panel=RANGES),
+                 "(a tornado)  \\[default: off]", rich_help_panel=RANGES, show_default=False),
 ]
 ApiPricesOpt = Annotated[
     list[Path] | None,
@@ -113,10 +124,12 @@ class O:  # noqa: E742 - a short namespace used in every command signature
 
     # what is trained
     MODEL = text("--model", "Model id from `ai-costs catalog models`.", TRAIN, "ID")
+    SERVED_MODEL = text("--model", "Model id from `ai-costs catalog models`, served on --gpu.", DEPLOY, "ID")
     PARAMS = num("--params", "Total parameters, e.g. 405B.", TRAIN)
-    ACTIVE_PARAMS = num("--active-params", "Active parameters per token (MoE), e.g. 37B.", TRAIN)
+    ACTIVE_PARAMS = num("--active-params", "Active parameters per token (MoE), e.g. 37B  [default: --params]", TRAIN)
     TOKENS = num("--tokens", "Training tokens per epoch, e.g. 15.6T, or 'chinchilla' (20 x params).", TRAIN)
-    SEQ_LEN = num("--seq-len", "Sequence length (attention FLOPs, activations).", TRAIN)
+    SEQ_LEN = num("--seq-len", "Sequence length (attention FLOPs, activations)  [default: the model's, else 4096]",
+                  TRAIN)
     FLOPS = num("--flops", "Total training FLOPs instead of params x tokens, e.g. 2.15e25.", TRAIN)
     GPU_HOURS = num("--gpu-hours", "Accelerator-hours instead of FLOPs, e.g. 2.788M.", TRAIN)
     METHOD = text("--method", "pretrain | full | lora | qlora  [default: pretrain]", TRAIN, "METHOD")
@@ -131,9 +144,10 @@ class O:  # noqa: E742 - a short namespace used in every command signature
     CALLS_PER_REQUEST = num("--calls-per-request", "Model calls per request (agents)  [default: 1]", WORKLOAD)
     INPUT_TOKENS = num("--input-tokens", "Prompt tokens per call.", WORKLOAD)
     OUTPUT_TOKENS = num("--output-tokens", "Visible output tokens per call.", WORKLOAD)
-    REASONING_TOKENS = num("--reasoning-tokens", "Reasoning tokens per call (billed as output).", WORKLOAD)
-    CACHED_FRACTION = num("--cached-fraction", "Share of input tokens served from cache.", WORKLOAD, "F")
-    BATCH_FRACTION = num("--batch-fraction", "Share of calls sent through a batch API.", WORKLOAD, "F")
+    REASONING_TOKENS = num("--reasoning-tokens", "Reasoning tokens per call (billed as output)  [default: 0]",
+                           WORKLOAD)
+    CACHED_FRACTION = num("--cached-fraction", "Share of input tokens served from cache  [default: 0]", WORKLOAD, "F")
+    BATCH_FRACTION = num("--batch-fraction", "Share of calls sent through a batch API  [default: 0]", WORKLOAD, "F")
     PEAK_TO_AVERAGE = num("--peak-to-average", "Peak load / average load  [default: 1]", WORKLOAD, "F")
     # on what
     GPU = text("--gpu", "Accelerator id from `ai-costs catalog gpus`  [default: h100-sxm]", DEPLOY, "ID")
@@ -145,13 +159,15 @@ class O:  # noqa: E742 - a short namespace used in every command signature
     BATCH_SIZE = num("--batch-size", "Sequences in flight per replica, or 'auto'  [default: auto]", DEPLOY)
     MAX_TTFT = num("--max-ttft", "Latency target: time to first token, seconds.", DEPLOY, "S")
     MAX_TPOT = num("--max-tpot", "Latency target: time per output token, seconds.", DEPLOY, "S")
-    SPECULATIVE_SPEEDUP = num("--speculative-speedup", "Decode speed-up from speculative decoding.", DEPLOY, "F")
+    SPECULATIVE_SPEEDUP = num("--speculative-speedup", "Decode speed-up from speculative decoding  [default: 1]",
+                              DEPLOY, "F")
     UTILIZATION = num("--utilization", "Highest planned load per replica  [default: 1]", DEPLOY, "F")
     # pricing and energy
-    USD_PER_GPU_HOUR = num("--usd-per-gpu-hour", "Price per accelerator-hour.", PRICE, "USD")
-    CLOUD = text("--cloud", "Provider from `ai-costs catalog clouds`.", PRICE, "ID")
-    PRICING = text("--pricing", "on-demand | reserved-1y | reserved-3y | spot | capacity-block | assumed | owned",
-                   PRICE, "P")
+    USD_PER_GPU_HOUR = num("--usd-per-gpu-hour", "Price per accelerator-hour  [default: the cheapest sourced offer]",
+                           PRICE, "USD")
+    CLOUD = text("--cloud", "Provider from `ai-costs catalog clouds`  [default: any]", PRICE, "ID")
+    PRICING = text("--pricing", "on-demand | reserved-1y | reserved-3y | spot | capacity-block | assumed | owned  "
+                   "[default: on-demand, else any sourced offer]", PRICE, "P")
     PURCHASE_USD_PER_GPU = num("--purchase-usd-per-gpu", "Purchase price per accelerator (with --pricing owned)  "
                                "[default: catalog]", PRICE, "USD")
     LIFETIME_YEARS = num("--lifetime-years", "Years of use when owned  [default: 5]", PRICE, "Y")

@@ -42,21 +42,6 @@ def breakeven_sides(scen: BreakevenScenario, dirs: Sequence[Path]) -> Any:
                  small=side("infer", scen.small))
 
 
-def estimate(scen: Any, catalog: Catalog, dirs: Sequence[Path], ranges: bool = True) -> Report:
-    """Run the engine that matches the scenario's kind (with ranges unless `ranges` is False)."""
-    if isinstance(scen, TrainScenario):
-        from ai_costs.engine.train import estimate_training
-
-        return estimate_training(scen, catalog, ranges=ranges)
-    if isinstance(scen, InferScenario):
-        from ai_costs.engine.infer import estimate_inference
-
-        return estimate_inference(scen, catalog, ranges=ranges)
-    from ai_costs.engine.breakeven import estimate_breakeven
-
-    return estimate_breakeven(scen, breakeven_sides(scen, dirs), catalog, ranges=ranges)
-
-
 def estimate_ref(
     ref: str, overrides: Mapping[str, Any], catalog: Catalog, dirs: Sequence[Path], ranges: bool = True
 ) -> Report:
@@ -66,4 +51,8 @@ def estimate_ref(
         from ai_costs.errors import InvalidInput
 
         raise InvalidInput(f"{ref}: unknown scenario kind {kind!r}; one of: {', '.join(KINDS)}")
-    return estimate(load(kind, ref, overrides, dirs), catalog, dirs, ranges)
+    from ai_costs.engine.budget import estimate
+
+    scenario = load(kind, ref, overrides, dirs)
+    sides = breakeven_sides(scenario, dirs) if isinstance(scenario, BreakevenScenario) else None
+    return estimate(scenario, catalog, sides, ranges=ranges)

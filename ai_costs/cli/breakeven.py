@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     ApiPricesOpt,
     FormatOpt,
-    MaxOpt,
     NoRangesOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
+    QuietOpt,
     ScenarioArg,
     SensitivityOpt,
     SpreadOpt,
     flag_names,
+    max_option,
     num,
     overrides,
     scenario_ref,
@@ -35,11 +36,12 @@ def breakeven(
     scenario: ScenarioArg = None,
     preset: PresetOpt = None,
     mode: str | None = text("--mode", "train-vs-infer | self-host-vs-api | finetune-vs-api | buy-vs-rent", GEN, "MODE"),
-    horizon_months: str | None = num("--horizon-months", "Months to compare over  [default: 36; buy-vs-rent: "
-                                     "the lifetime]", GEN, "M"),
-    monthly_growth: str | None = num("--monthly-growth", "Growth of monthly volume, e.g. 0.1 = +10%/month.", GEN, "F"),
-    annual_price_decline: str | None = num("--annual-price-decline", "Yearly fall of unit prices, e.g. 0.5.", GEN,
-                                           "F"),
+    horizon_months: str | None = num("--horizon-months", "Months to compare over, at most 1,200  [default: 36; "
+                                     "buy-vs-rent: the lifetime]", GEN, "M"),
+    monthly_growth: str | None = num("--monthly-growth", "Growth of monthly volume, e.g. 0.1 = +10%/month  "
+                                     "[default: 0]", GEN, "F"),
+    annual_price_decline: str | None = num("--annual-price-decline", "Yearly fall of unit prices, e.g. 0.5  "
+                                           "[default: 0]", GEN, "F"),
     train: str | None = text("--train", "Training scenario (preset or file).", TI, "SCENARIO"),
     train_usd: str | None = num("--train-usd", "Training cost instead of a scenario.", TI, "USD"),
     infer: str | None = text("--infer", "Inference scenario (preset or file).", TI, "SCENARIO"),
@@ -68,7 +70,8 @@ def breakeven(
     pue: str | None = O.PUE,
     usd_per_kwh: str | None = O.USD_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
-    max_: MaxOpt = None,
+    max_: Annotated[list[str] | None, max_option("crossover_months=12")] = None,
+    quiet: QuietOpt = False,
     spread: SpreadOpt = None,
     no_ranges: NoRangesOpt = False,
     sensitivity: SensitivityOpt = False,
@@ -76,21 +79,27 @@ def breakeven(
     presets_dir: PresetsDirOpt = None,
 
 ) -> None:
-    """When two cost streams cross: training vs inference, self-hosting vs an API, a fine-tune vs a
-    larger API model, buying vs renting accelerators.
+    """When two cost streams cross: training vs inference, self-host vs API, fine-tune, buy vs rent.
+
+    Each side is a scenario (preset or file) or a plain amount. Train-vs-infer, finetune-vs-api and
+    buy-vs-rent give the month the cumulative costs cross; self-host-vs-api gives the daily token volume
+    above which self-hosting is cheaper.
 
     Examples:
 
       ai-costs breakeven gpt-4-vs-chatgpt
 
-      ai-costs breakeven --mode train-vs-infer --train-usd 78M --infer-usd-per-day 625000
+      ai-costs breakeven --mode train-vs-infer --train-usd 78M \\
+        --infer-usd-per-day 625000
 
-      ai-costs breakeven --mode train-vs-infer --train gpt-4 --infer chatgpt-scale --monthly-growth 0.1
+      ai-costs breakeven --mode train-vs-infer --train gpt-4 \\
+        --infer chatgpt-scale --monthly-growth 0.1
 
-      ai-costs breakeven --mode self-host-vs-api --self-hosted llama-3.1-70b-self-hosted --api gpt-4o
+      ai-costs breakeven --mode self-host-vs-api \\
+        --self-hosted llama-3.1-70b-self-hosted --api gpt-4o
 
-      ai-costs breakeven --mode buy-vs-rent --gpu h100-sxm --gpus 8 --purchase-usd-per-gpu 30000
-      --usd-per-gpu-hour 2.5 --utilization 0.8
+      ai-costs breakeven --mode buy-vs-rent --gpu h100-sxm --gpus 8 \\
+        --purchase-usd-per-gpu 30000 --usd-per-gpu-hour 2.5 --utilization 0.8
     """
     from ai_costs.catalog import load_catalog
     from ai_costs.cli._scenarios import breakeven_sides
@@ -113,4 +122,4 @@ def breakeven(
 
         print_breakeven(r, sensitivity=sensitivity)
 
-    finish(report, fmt, max_, table)
+    finish(report, fmt, max_, table, quiet=quiet)

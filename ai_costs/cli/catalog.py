@@ -5,102 +5,116 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
 import typer
 
-from ai_costs.cli._errors import handles_errors
+from ai_costs.cli._errors import closed_pipe_ok, handles_errors
 from ai_costs.cli._options import FormatOpt, PresetsDirOpt
 from ai_costs.render import OutputFormat
 
 catalog_app = typer.Typer(help="The data behind the numbers, with sources and dates.", no_args_is_help=True)
 
-
-def _num(value: float | None, spec: str = ",.4g") -> str:
-    return "" if value is None else format(value, spec)
+SEARCH = typer.Option(None, "--search", "-s", metavar="TEXT", show_default=False,
+                      help="Only entries whose id, name, alias, vendor or provider contains TEXT.")
+WIDE = typer.Option(False, "--wide", help="Also aliases and sources (table, markdown; CSV always has them)  "
+                    "\\[default: off]", show_default=False)
+VENDOR = typer.Option(None, "--vendor", metavar="V", show_default=False,
+                      help="Only accelerators of this vendor: nvidia | amd | intel | google | aws.")
+PROVIDER = typer.Option(None, "--provider", metavar="ID", show_default=False, help="Only this provider's entries.")
 
 
 def _show(
-    section: str, fmt: OutputFormat, presets_dir: list[Any] | None, title: str,
-    columns: list[str], row: Callable[[Any], list[str]],
+    section: str, fmt: OutputFormat, presets_dir: list[Path] | None, wide: bool = False, search: str | None = None,
+    vendor: str | None = None, provider: str | None = None,
 ) -> None:
     from ai_costs.catalog import load_catalog
-    from ai_costs.models.catalog import Catalog
+    from ai_costs.engine.listing import select_entries
 
-    catalog: Catalog = load_catalog(presets_dir or [])
-    entries: tuple[Any, ...] = {
-        "gpus": lambda: catalog.accelerators, "models": lambda: catalog.models,
-        "clouds": lambda: catalog.offers, "apis": lambda: catalog.apis,
-        "energy": lambda: catalog.energy.defaults + catalog.energy.references,
-    }[section]()  # type: ignore[no-untyped-call]
-    if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps([dataclasses.asdict(e) for e in entries], indent=2) + "\n")
-        return
-    from ai_costs.cli._render import listing
+    entries = select_entries(section, load_catalog(presets_dir or []), search=search, vendor=vendor,
+                             provider=provider)
+    with closed_pipe_ok():
+        if fmt is OutputFormat.json:
+            sys.stdout.write(json.dumps([dataclasses.asdict(e) for e in entries], indent=2) + "\n")
+            return
+        from ai_costs.render import catalog as render
 
-    listing(title, columns, [row(e) for e in entries], fmt)
+        if fmt is OutputFormat.csv:
+            sys.stdout.write(render.catalog_csv(section, entries))
+        elif fmt is OutputFormat.markdown:
+            sys.stdout.write(render.catalog_markdown(section, entries, wide))
+        else:
+            render.print_catalog(section, entries, wide)
 
 
 @catalog_app.command("gpus")
 @handles_errors("catalog")
-def gpus(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None) -> None:
-    """Accelerators: memory, bandwidth, dense peaks, power, purchase price.
+def gpus(fmt: FormatOpt = OutputFormat.table, search: str | None = SEARCH, vendor: str | None = VENDOR,
+         wide: bool = WIDE, presets_dir: PresetsDirOpt = None) -> None:
+    """Accelerators: memory, bandwidth, dense peaks, power.
 
-    Example: ai-costs catalog gpus --format json
+    Examples:
+
+      ai-costs catalog gpus --vendor amd
+
+      ai-costs catalog gpus --search h100 --wide
     """
-    _show("gpus", fmt, presets_dir, "Accelerators (dense peaks, TFLOP/s)",
-          ["id", "GB", "GB/s", "bf16", "fp8", "W", "as of"],
-          lambda a: [a.id, _num(a.memory_gb), _num(a.memory_bandwidth_gb_per_s, ",.0f"),
-                     _num(a.peak_tflops.get("bf16") or a.peak_tflops.get("fp16")),
-                     _num(a.peak_tflops.get("fp8")), _num(a.tdp_watts, ",.0f"), a.as_of])
+    _show("gpus", fmt, presets_dir, wide, search, vendor=vendor)
 
 
 @catalog_app.command("models")
 @handles_errors("catalog")
-def models(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None) -> None:
+def models(fmt: FormatOpt = OutputFormat.table, search: str | None = SEARCH, wide: bool = WIDE,
+           presets_dir: PresetsDirOpt = None) -> None:
     """Model architectures: parameters (total, active), layers, hidden size, heads, KV heads, context.
 
-    Example: ai-costs catalog models
+    Examples:
+
+      ai-costs catalog models
+
+      ai-costs catalog models --search llama --format csv
     """
-    _show("models", fmt, presets_dir, "Models",
-          ["id", "params", "active", "layers", "hidden", "heads/kv", "context"],
-          lambda m: [m.id, f"{m.total_params / 1e9:,.1f}B", f"{m.active_params / 1e9:,.1f}B", str(m.layers),
-                     str(m.hidden_size), f"{m.heads}/{m.kv_heads}", f"{m.context_length:,}"])
+    _show("models", fmt, presets_dir, wide, search)
 
 
 @catalog_app.command("clouds")
 @handles_errors("catalog")
-def clouds(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None) -> None:
+def clouds(fmt: FormatOpt = OutputFormat.table, search: str | None = SEARCH, vendor: str | None = VENDOR,
+           provider: str | None = PROVIDER, wide: bool = WIDE, presets_dir: PresetsDirOpt = None) -> None:
     """Cloud prices per accelerator-hour by provider and commitment.
 
-    Example: ai-costs catalog clouds
+    Examples:
+
+      ai-costs catalog clouds --search h100
+
+      ai-costs catalog clouds --provider aws --wide
     """
-    _show("clouds", fmt, presets_dir, "Cloud prices (USD per accelerator-hour)",
-          ["provider", "accelerator", "pricing", "$/h", "as of"],
-          lambda o: [o.provider, o.accelerator, o.pricing, _num(o.usd_per_gpu_hour, ",.3f"), o.as_of])
+    _show("clouds", fmt, presets_dir, wide, search, vendor=vendor, provider=provider)
 
 
 @catalog_app.command("apis")
 @handles_errors("catalog")
-def apis(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None) -> None:
+def apis(fmt: FormatOpt = OutputFormat.table, search: str | None = SEARCH, provider: str | None = PROVIDER,
+         wide: bool = WIDE, presets_dir: PresetsDirOpt = None) -> None:
     """API prices per million tokens: input, cached input, output, batch discount.
 
-    Example: ai-costs catalog apis
+    Examples:
+
+      ai-costs catalog apis --provider openai
+
+      ai-costs catalog apis --search gemini --format json
     """
-    _show("apis", fmt, presets_dir, "API prices (USD per 1M tokens)",
-          ["id", "input", "cached", "output", "batch", "as of"],
-          lambda p: [p.id, _num(p.usd_per_million_input_tokens), _num(p.usd_per_million_cached_input_tokens),
-                     _num(p.usd_per_million_output_tokens),
-                     "" if p.batch_discount is None else f"-{p.batch_discount:.0%}", p.as_of])
+    _show("apis", fmt, presets_dir, wide, search, provider=provider)
 
 
 @catalog_app.command("energy")
 @handles_errors("catalog")
-def energy(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None) -> None:
+def energy(fmt: FormatOpt = OutputFormat.table, search: str | None = SEARCH, wide: bool = WIDE,
+           presets_dir: PresetsDirOpt = None) -> None:
     """Energy defaults and reference values: PUE, $/kWh, grid gCO2/kWh, power fractions.
 
-    Example: ai-costs catalog energy
+    Examples:
+
+      ai-costs catalog energy --wide
     """
-    _show("energy", fmt, presets_dir, "Energy figures (the first ones are the defaults)",
-          ["id", "value", "unit", "as of"], lambda e: [e.id, _num(e.value), e.unit, e.as_of])
+    _show("energy", fmt, presets_dir, wide, search)

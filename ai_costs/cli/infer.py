@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from ai_costs.cli._errors import handles_errors
 from ai_costs.cli._options import (
     ApiPricesOpt,
     FormatOpt,
-    MaxOpt,
     NoRangesOpt,
     O,
     PresetOpt,
     PresetsDirOpt,
+    QuietOpt,
     ScenarioArg,
     SensitivityOpt,
     SpreadOpt,
     flag_names,
+    max_option,
     num,
     overrides,
     scenario_ref,
@@ -44,7 +45,7 @@ def infer(
     batch_fraction: str | None = O.BATCH_FRACTION,
     peak_to_average: str | None = O.PEAK_TO_AVERAGE,
     api: str | None = text("--api", "API model id from `ai-costs catalog apis`.", API, "ID"),
-    model: str | None = O.MODEL,
+    model: str | None = O.SERVED_MODEL,
     gpu: str | None = O.GPU,
     gpus: str | None = num("--gpus", "Accelerators per replica  [default: the cheapest layout per token]", HOST),
     parallelism: str | None = O.PARALLELISM,
@@ -65,7 +66,8 @@ def infer(
     usd_per_kwh: str | None = O.USD_PER_KWH,
     grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
-    max_: MaxOpt = None,
+    max_: Annotated[list[str] | None, max_option("usd_per_day=500")] = None,
+    quiet: QuietOpt = False,
     spread: SpreadOpt = None,
     no_ranges: NoRangesOpt = False,
     sensitivity: SensitivityOpt = False,
@@ -75,16 +77,23 @@ def infer(
 ) -> None:
     """Cost of serving a workload: per-token API prices, or self-hosted accelerators, with p5-p95 ranges.
 
+    The workload is requests per day and tokens per call; it is priced through an API (--api) or on
+    replicas of self-hosted accelerators (--model, --gpu), sized for the load and any latency target.
+
     Examples:
 
       ai-costs infer chatgpt-scale
 
-      ai-costs infer --api gpt-4o --daily-users 100M --requests-per-user 5 --input-tokens 500 --output-tokens 0
+      ai-costs infer --api gpt-4o --daily-users 100M --requests-per-user 5 \\
+        --input-tokens 500 --output-tokens 0
 
-      ai-costs infer --model llama-3.1-70b --gpu h100-sxm --gpus 2 --precision fp8 --input-tokens 1000
-      --output-tokens 1000 --requests-per-day 1M --peak-to-average 2
+      ai-costs infer --model llama-3.1-70b --gpu h100-sxm --gpus 2 \\
+        --precision fp8 --input-tokens 1000 --output-tokens 1000 \\
+        --requests-per-day 1M --peak-to-average 2
 
       ai-costs infer llama-3.1-8b-self-hosted --max-tpot 0.02
+
+      ai-costs infer chatgpt-scale --max usd_per_day=1M --format json
     """
     from ai_costs.catalog import load_catalog
     from ai_costs.cli._render import finish, range_options, report_table
@@ -99,4 +108,4 @@ def infer(
     )
     options = range_options(spread, no_ranges, sensitivity)
     finish(estimate_inference(scen, load_catalog(dirs, api_prices or []), **options), fmt, max_,
-           report_table(sensitivity))
+           report_table(sensitivity), quiet=quiet)

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from ai_costs.cli._errors import handles_errors
+from ai_costs.cli._errors import closed_pipe_ok, handles_errors
 from ai_costs.cli._options import FormatOpt, PresetsDirOpt
 from ai_costs.render import OutputFormat
 
@@ -19,7 +19,9 @@ presets_app = typer.Typer(help="Shipped and user scenarios.", no_args_is_help=Tr
 def list_(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None) -> None:
     """List every scenario on the search path, with its kind and where it was found.
 
-    Example: ai-costs presets list
+    Examples:
+
+      ai-costs presets list --format markdown
     """
     from ai_costs.presets import list_presets
 
@@ -39,21 +41,29 @@ def list_(fmt: FormatOpt = OutputFormat.table, presets_dir: PresetsDirOpt = None
 
 @presets_app.command("show")
 @handles_errors("presets")
-def show(name: str = typer.Argument(..., help="Preset name or path."), presets_dir: PresetsDirOpt = None) -> None:
-    """Print a preset's YAML.
+def show(name: str = typer.Argument(..., help="Preset name or path.", metavar="NAME", show_default=False),
+         presets_dir: PresetsDirOpt = None) -> None:
+    """Print a preset's YAML (a starting point for your own scenario file).
 
-    Example: ai-costs presets show llama-3.1-405b
+    Examples:
+
+      ai-costs presets show llama-3.1-405b > my-run.yaml
     """
+    from ai_costs._yaml import read_text
     from ai_costs.presets import resolve
 
-    sys.stdout.write(resolve(name, presets_dir or []).read_text(encoding="utf-8"))
+    text = read_text(resolve(name, presets_dir or []))
+    with closed_pipe_ok():
+        sys.stdout.write(text)
 
 
 @presets_app.command("path")
 def path(presets_dir: PresetsDirOpt = None) -> None:
     """Print the directories searched for preset names, first match wins.
 
-    Example: ai-costs presets path
+    Examples:
+
+      ai-costs presets path
     """
     from ai_costs.presets import search_path
 

@@ -14,12 +14,13 @@ from ai_costs.errors import InvalidInput
 
 @handles_errors("schema")
 def schema(
-    kind: Annotated[str, typer.Argument(help="scenario | report | budget | error")] = "report",
-    command: Annotated[str | None, typer.Argument(help="train | infer | breakeven | compare-gpus | check | diff",
-                                                  show_default=False)] = None,
+    kind: Annotated[str, typer.Argument(help="scenario | report | budget | error", metavar="KIND")] = "report",
+    command: Annotated[str | None, typer.Argument(help="train | infer | breakeven | compare-gpus | check | diff  "
+                                                  "\\[default: train]", metavar="COMMAND", show_default=False)] = None,
 ) -> None:
-    """Print a JSON Schema: of a scenario file, of a command's JSON report, of a budget file, or of the
-    error document. The same schemas are committed under docs/schema/.
+    """Print a JSON Schema of a scenario, a command's JSON report, a budget file, or the error document.
+
+    The same schemas are committed under docs/schema/.
 
     Examples:
 

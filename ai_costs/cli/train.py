@@ -12,6 +12,7 @@ from ai_costs.cli._options import (
     O,
     PresetOpt,
     PresetsDirOpt,
+    QuietOpt,
     ScenarioArg,
     SensitivityOpt,
     SpreadOpt,
@@ -42,7 +43,7 @@ def train(
     method: str | None = O.METHOD,
     epochs: str | None = O.EPOCHS,
     gpu: str | None = O.GPU,
-    gpus: str | None = num("--gpus", "Number of accelerators.", HW),
+    gpus: str | None = num("--gpus", "Number of accelerators  [default: from --days, else the fewest that fit]", HW),
     days: str | None = O.DAYS,
     precision: str | None = text("--precision", "fp32 | tf32 | bf16 | fp16 | fp8 | fp4  [default: bf16]", HW, "P"),
     mfu: str | None = O.MFU,
@@ -57,6 +58,7 @@ def train(
     grid_gco2_per_kwh: str | None = O.GRID_GCO2_PER_KWH,
     fmt: FormatOpt = OutputFormat.table,
     max_: MaxOpt = None,
+    quiet: QuietOpt = False,
     spread: SpreadOpt = None,
     no_ranges: NoRangesOpt = False,
     sensitivity: SensitivityOpt = False,
@@ -65,17 +67,24 @@ def train(
 ) -> None:
     """Cost, time and energy of a pre-training or fine-tuning run, with p5-p95 ranges.
 
+    The run is a preset or scenario file, options alone, or both (options override the file's fields).
+    Compute comes from parameters x tokens, or --flops, or --gpu-hours.
+
     Examples:
 
       ai-costs train llama-3.1-405b
 
       ai-costs train --params 405B --tokens 15.6T --gpu h100-sxm --gpus 16384
 
-      ai-costs train --gpu h800 --gpu-hours 2.788M --usd-per-gpu-hour 2 --format json
+      ai-costs train --gpu h800 --gpu-hours 2.788M --usd-per-gpu-hour 2 \\
+        --format json
 
-      ai-costs train --model llama-3.1-8b --method lora --tokens 100M --epochs 3 --gpu a100-80gb --gpus 8
+      ai-costs train --model llama-3.1-8b --method lora --tokens 100M \\
+        --epochs 3 --gpu a100-80gb --gpus 8
 
       ai-costs train --params 70B --tokens chinchilla --days 30 --cloud lambda
+
+      ai-costs train llama-3.1-405b --max total_usd=100M --format json
 
       ai-costs train llama-3.1-405b --max total_usd@p95=150M --sensitivity
     """
@@ -91,4 +100,4 @@ def train(
         presets_dirs=dirs, flags=flag_names(FIELDS), exclusive=TRAIN_EXCLUSIVE,
     )
     options = range_options(spread, no_ranges, sensitivity)
-    finish(estimate_training(scen, load_catalog(dirs), **options), fmt, max_, report_table(sensitivity))
+    finish(estimate_training(scen, load_catalog(dirs), **options), fmt, max_, report_table(sensitivity), quiet=quiet)

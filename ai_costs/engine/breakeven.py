@@ -21,7 +21,13 @@ from ai_costs.engine.uncertainty import SAMPLES, LogUniform, Metrics, Response, 
 from ai_costs.errors import InvalidInput
 from ai_costs.models.catalog import Catalog
 from ai_costs.models.report import RANGE_KEYS, Report, SourceRef
-from ai_costs.models.scenario import SELF_HOSTED_FIELDS, BreakevenScenario, InferScenario, TrainScenario
+from ai_costs.models.scenario import (
+    MAX_HORIZON_MONTHS,
+    SELF_HOSTED_FIELDS,
+    BreakevenScenario,
+    InferScenario,
+    TrainScenario,
+)
 from ai_costs.units import DAYS_PER_MONTH, HOURS_PER_MONTH, SECONDS_PER_DAY, WATTS_PER_KW
 
 BREAKEVEN_KEYS = ("crossover_months", "crossover_tokens_per_day", "a_total_usd", "b_total_usd", "horizon_months",
@@ -130,6 +136,9 @@ def breakeven_model(
         else:
             build = _buy_vs_rent(scenario, catalog, today, acc)
         horizon = scenario.horizon_months or acc.inputs.get("lifetime_months") or d.DEFAULT_HORIZON_MONTHS
+        if horizon > MAX_HORIZON_MONTHS:  # buy-vs-rent's default horizon is the lifetime
+            raise InvalidInput(f"--lifetime-years {horizon / 12:g} makes a horizon of {horizon:g} months; at most "
+                               f"{MAX_HORIZON_MONTHS} (give --horizon-months or a shorter lifetime)")
         acc.inputs["horizon_months"] = horizon
         if scenario.mode != "buy-vs-rent":  # the monthly streams are inference spend
             acc.uncertain.append(_decline_input(scenario, decline))
@@ -177,6 +186,14 @@ def _grown(streams: tuple[CostStream, CostStream], growth: float, decline: float
             CostStream(b.name, b.upfront_usd, b.monthly_usd, growth, decline))
 
 
+def _share(part: float, other: float) -> float | None:
+    """part / (part + other); an unbounded part is the whole (None when both are unbounded or both 0)."""
+    total = part + other
+    if math.isinf(part) and math.isfinite(other):
+        return 1.0
+    return part / total if math.isfinite(total) and total > 0 else None
+
+
 def _stream_metrics(v: Values, *, build: Build, growth: float, decline: float, horizon: float,
                     share: bool) -> dict[str, float | None]:
     """Crossover month (infinite: none within the horizon) and the totals of both streams."""
@@ -185,7 +202,7 @@ def _stream_metrics(v: Values, *, build: Build, growth: float, decline: float, h
     a_total, b_total = a.cumulative(horizon), b.cumulative(horizon)
     return {"crossover_months": math.inf if cross.months is None else cross.months,
             "crossover_tokens_per_day": None, "a_total_usd": a_total, "b_total_usd": b_total,
-            "inference_share": b_total / (a_total + b_total) if share else None}
+            "inference_share": _share(b_total, a_total) if share else None}
 
 
 def _decline_input(scenario: BreakevenScenario, decline: float) -> UncertainInput:
@@ -397,7 +414,7 @@ def _buy_vs_rent(s: BreakevenScenario, catalog: Catalog, today: dt.date, acc: _A
     lifetime = s.lifetime_years or d.DEFAULT_LIFETIME_YEARS
     busy_hours = gpus * HOURS_PER_MONTH * util
     upfront = gpus * purchase * (1 - resale)
-    acc.uncertain.extend(i for i in (price_input(rent, accel, catalog), energy_input("pue", s.pue, pue, catalog),
+    acc.uncertain.extend(i for i in (price_input(rent, accel, catalog, today), energy_input("pue", s.pue, pue, catalog),
                                      energy_input("usd_per_kwh", s.usd_per_kwh, usd_per_kwh, catalog)) if i is not None)
     acc.assumptions.append(
         f"owning: {gpus} x ${purchase:,.0f} up front less {resale:.0%} resale, plus energy while busy "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,9 +16,11 @@ def metrics(report: Report) -> dict[str, float | None]:
     """The numeric headline metrics of a report. compare-gpus: those of its best row."""
     summary: Mapping[str, Any] = report.summary
     if report.command == "compare-gpus":
+        from ai_costs.engine.compare import NOT_METRICS
+
         rows = summary.get("rows") or []
         best = next((r for r in rows if r["gpu"] == summary.get("best")), rows[0] if rows else {})
-        summary = best
+        summary = {k: v for k, v in best.items() if k not in NOT_METRICS}  # 'message' may be None
     return {k: v for k, v in summary.items() if v is None or (isinstance(v, int | float) and not isinstance(v, bool))}
 
 
@@ -33,6 +36,8 @@ def parse_limits(items: list[str]) -> dict[str, float]:
             limits[metric.strip()] = parse_quantity(value)
         except ValueError as exc:
             raise InvalidInput(f"--max {item!r}: {exc}") from None
+        if not math.isfinite(limits[metric.strip()]) or limits[metric.strip()] < 0:
+            raise InvalidInput(f"--max {item!r}: a limit is a finite number >= 0")
     return limits
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import statistics
 from dataclasses import dataclass
 
 from ai_costs.engine import defaults as d
 from ai_costs.engine.energy import co2_kg, facility_kwh
 from ai_costs.engine.pricing import HourlyPrice, resolve_price
 from ai_costs.engine.sources import SourceList
-from ai_costs.engine.uncertainty import Empirical, Exact, UncertainInput, lognormal_between, pinned
-from ai_costs.models.catalog import Accelerator, Catalog
+from ai_costs.engine.uncertainty import Exact, LogNormal, UncertainInput, lognormal_between, pinned
+from ai_costs.models.catalog import Accelerator, Catalog, is_stale
 from ai_costs.models.scenario import InferScenario, TrainScenario
 
 
@@ -124,10 +127,11 @@ ENERGY_FLAGS = {"pue": "--pue", "usd_per_kwh": "--usd-per-kwh", "grid_gco2_per_k
 ENERGY_UNITS = {"pue": "ratio", "usd_per_kwh": "USD/kWh", "grid_gco2_per_kwh": "gCO2/kWh"}
 
 
-def price_input(price: HourlyPrice, accel: Accelerator, catalog: Catalog) -> UncertainInput | None:
-    """The price per accelerator-hour as an uncertain input. When no provider was chosen, it is any of
-    the sourced offers of the same kind (on-demand, spot, ...) for this accelerator, equally likely: the
-    summary uses the cheapest. A given price, cloud or purchase price pins it. None when unpriced."""
+def price_input(price: HourlyPrice, accel: Accelerator, catalog: Catalog, today: dt.date) -> UncertainInput | None:
+    """The price per accelerator-hour as an uncertain input. When no provider was chosen, the summary uses
+    the cheapest offer and the price you would pay is log-normal around it, as dispersed as the current
+    (under 18 months old) sourced offers of the same kind for this accelerator: the standard deviation of
+    their logs. A given price, cloud or purchase price pins it. None when unpriced."""
     value = price.usd_per_gpu_hour
     if value is None:
         return None
@@ -143,16 +147,18 @@ def price_input(price: HourlyPrice, accel: Accelerator, catalog: Catalog) -> Unc
     assert offer is not None
     if price.within_cloud is not None:
         return pinned("price", value, "--cloud", unit)
-    pool = sorted(o.usd_per_gpu_hour for o in catalog.offers_for(accel.id) if o.pricing == offer.pricing)
-    if len(set(pool)) < 2:
-        return UncertainInput("price", value, Exact(value), f"the only sourced {offer.pricing} offer for {accel.id}: "
-                              "no market spread", unit)
-    listed = ", ".join(f"{o.provider} ${o.usd_per_gpu_hour:g}" for o in sorted(
-        catalog.offers_for(accel.id), key=lambda o: o.usd_per_gpu_hour) if o.pricing == offer.pricing)
-    return UncertainInput("price", value, Empirical(tuple(pool)),
-                          f"your provider is not given: any of the {len(pool)} sourced {offer.pricing} offers for "
-                          f"{accel.id} ({listed}), equally likely; the summary uses the cheapest "
-                          "(--cloud or --usd-per-gpu-hour pins it)", unit)
+    current = sorted((o for o in catalog.offers_for(accel.id)
+                      if o.pricing == offer.pricing and not is_stale(o.as_of, today)), key=lambda o: o.usd_per_gpu_hour)
+    logs = [math.log(o.usd_per_gpu_hour) for o in current]
+    if len(set(logs)) < 2:
+        return UncertainInput("price", value, Exact(value), f"the only current sourced {offer.pricing} offer for "
+                              f"{accel.id}: no market spread", unit)
+    sigma = statistics.stdev(logs)
+    listed = ", ".join(f"{o.provider} ${o.usd_per_gpu_hour:g}" for o in current)
+    return UncertainInput("price", value, LogNormal(value, sigma),
+                          f"your provider is not given: log-normal around the cheapest offer, log_sigma {sigma:.3f}, "
+                          f"the spread of the {len(current)} current sourced {offer.pricing} offers for {accel.id} "
+                          f"({listed}) (--cloud or --usd-per-gpu-hour pins it)", unit)
 
 
 def energy_input(key: str, given: float | None, value: float, catalog: Catalog) -> UncertainInput:
@@ -171,9 +177,9 @@ def energy_input(key: str, given: float | None, value: float, catalog: Catalog) 
 
 
 def cost_inputs(s: TrainScenario | InferScenario, accel: Accelerator, cost: AcceleratorCost,
-                catalog: Catalog) -> list[UncertainInput]:
+                catalog: Catalog, today: dt.date) -> list[UncertainInput]:
     """Price, PUE, electricity price (owned only) and grid intensity (when energy is estimated)."""
-    inputs = [i for i in (price_input(cost.price, accel, catalog),) if i is not None]
+    inputs = [i for i in (price_input(cost.price, accel, catalog, today),) if i is not None]
     if cost.kwh is not None:
         inputs.append(energy_input("pue", s.pue, cost.pue, catalog))
         if cost.price.owned:

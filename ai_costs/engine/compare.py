@@ -14,7 +14,7 @@ from typing import Any
 from ai_costs.engine.infer import inference_model
 from ai_costs.engine.train import training_model
 from ai_costs.engine.uncertainty import Ranges, Response, ranges_of, with_spreads
-from ai_costs.errors import AiCostsError, InvalidInput
+from ai_costs.errors import AiCostsError, InvalidInput, UnknownId
 from ai_costs.models.catalog import Accelerator, Catalog
 from ai_costs.models.report import ROW_RANGE_KEYS, Report
 from ai_costs.models.scenario import InferScenario, TrainScenario
@@ -34,6 +34,9 @@ ROW_KEYS = {
               "price_as_of", "pareto", "message", "ranges"),
 }
 Estimate = tuple[Report, Response]
+
+# Row keys that are not metrics: text, and the ranges (a mapping of quantiles)
+NOT_METRICS = frozenset({"gpu", "vendor", "status", "price", "price_as_of", "message", "ranges"})
 
 
 def _row(task: str, accel: Accelerator, report: Report | None, error: AiCostsError | None) -> dict[str, Any]:
@@ -77,6 +80,13 @@ def _row(task: str, accel: Accelerator, report: Report | None, error: AiCostsErr
     if i.get("pricing") == "given":
         row["price"] = "given"
     return row
+
+
+def _selected(catalog: Catalog, only: Sequence[str]) -> list[Accelerator]:
+    try:
+        return [catalog.accelerator(a) for a in only]
+    except UnknownId as exc:  # name the option the id came from
+        raise UnknownId("accelerator (--only)", exc.given, exc.known, code=exc.code, listing=exc.listing) from None
 
 
 def _row_ranges(task: str, response: Response, spreads: Mapping[str, float]) -> Ranges:
@@ -133,7 +143,7 @@ def compare_gpus(
     spreads = spreads or {}
     if spreads and not ranges:
         raise InvalidInput("--spread widens a range: it cannot be combined with --no-ranges", code="no_ranges")
-    accels = [catalog.accelerator(a) for a in only] if only else list(catalog.accelerators)
+    accels = _selected(catalog, only) if only else list(catalog.accelerators)
     if vendor:
         accels = [a for a in accels if a.vendor == vendor.lower()]
     estimate: Callable[[Any], Estimate] = (
@@ -162,9 +172,8 @@ def compare_gpus(
                 with_spreads(responses[0], {key: spreads[key]})  # raises the message naming why
     mark_pareto(task, rows)
     metric = sort or COST[task][0]
-    if metric not in ROW_KEYS[task] or metric == "ranges":
-        sortable = [k for k in ROW_KEYS[task]
-                    if k not in {"gpu", "vendor", "status", "price", "price_as_of", "message", "ranges"}]
+    if metric not in ROW_KEYS[task] or metric in NOT_METRICS:
+        sortable = [k for k in ROW_KEYS[task] if k not in NOT_METRICS]
         raise InvalidInput(f"--sort {metric!r} is not a row metric; choose one of: {', '.join(sortable)}")
     if descending is None:
         descending = metric in HIGHER_IS_BETTER

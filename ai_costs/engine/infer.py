@@ -413,7 +413,7 @@ def _self_hosted_report(
     gpus = replica.gpus
     cost = accelerator_cost(s, h.accel, cap.replicas * gpus * HOURS_PER_DAY, "inference_power_fraction", catalog,
                             src, assumptions, warnings, price=h.price)
-    response = _self_hosted_response(s, w, h, replica, point, cap, cost, catalog)
+    response = _self_hosted_response(s, w, h, replica, point, cap, cost, catalog, src.today)
     central = response.at()
     summary: dict[str, Any] = {k: central[k] for k in (*API_SUMMARY_KEYS, *SELF_HOSTED_KEYS)}
     lines = _self_hosted_lines(h, w, cap, gpus, cost)
@@ -442,7 +442,7 @@ def _self_hosted_report(
 
 def _self_hosted_response(
     s: InferScenario, w: Workload, h: Hosting, replica: sv.Replica, point: sv.ServingPoint, cap: Capacity,
-    cost: AcceleratorCost, catalog: Catalog,
+    cost: AcceleratorCost, catalog: Catalog, today: dt.date,
 ) -> Response:
     """How the summary responds to the serving speed (calibrated spread of the model for this case class),
     the price and the energy figures."""
@@ -454,7 +454,7 @@ def _self_hosted_response(
                        f"log-normal factor on the modelled speed, log_sigma {sigma:g}: the serving model's "
                        f"calibrated error for {case} cases (90th percentile of |log error| / 1.645 on the "
                        "published runs, docs/validation.md)", "x modelled speed"),
-        *cost_inputs(s, h.accel, cost, catalog),
+        *cost_inputs(s, h.accel, cost, catalog, today),
     )
     headline = ("output_tokens_per_second_per_gpu" if cost.total_usd is None
                 else "usd_per_month" if w.calls_per_day is not None else "usd_per_million_tokens")

@@ -68,7 +68,8 @@ def resolve_price(
     if cloud is not None:
         cloud = cloud.strip().lower()
         if cloud not in catalog.providers():
-            raise UnknownId("cloud (--cloud)", cloud, catalog.providers(), code="unknown_cloud")
+            raise UnknownId("cloud (--cloud)", cloud, catalog.providers(), code="unknown_cloud",
+                            listing="ai-costs catalog clouds")
         offers = [o for o in offers if o.provider == cloud]
     if pricing is not None:
         offers = [o for o in offers if o.pricing == pricing]

@@ -21,6 +21,11 @@ class SourceList:
             kind=kind, id=id_, source=source, as_of=as_of, stale=kind in AGEING_KINDS and is_stale(as_of, self._today)
         )
 
+    @property
+    def today(self) -> dt.date:
+        """The date staleness is judged at."""
+        return self._today
+
     @classmethod
     def unused(cls) -> SourceList:
         """A list whose entries are discarded: for a default looked up but not used in the result."""

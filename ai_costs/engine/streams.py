@@ -31,6 +31,8 @@ class CostStream:
     def cumulative(self, months: float) -> float:
         """Upfront plus the integral of the monthly amount over [0, months]."""
         k = self.rate
+        if self.monthly_usd == 0:  # no monthly amount: however fast it would grow, it stays 0
+            return self.upfront_usd
         if abs(k) < 1e-12:
             return self.upfront_usd + self.monthly_usd * months
         try:

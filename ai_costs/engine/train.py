@@ -142,7 +142,7 @@ def training_model(scenario: TrainScenario, catalog: Catalog, *, today: dt.date 
                             src, assumptions, warnings)
     run = Run(job, comp, mfu, gpus, scenario.days, min_gpus, overhead, cost)
     response = Response(
-        inputs=(utilization_input(scenario, job, mfu), *cost_inputs(scenario, job.accel, cost, catalog)),
+        inputs=(utilization_input(scenario, job, mfu), *cost_inputs(scenario, job.accel, cost, catalog, src.today)),
         evaluate=run.metrics,
         metrics=tuple(k for k in TRAIN_RANGE_KEYS if _ranged(k, scenario, cost)),
         headline="total_usd" if cost.total_usd is not None else "gpu_hours",

@@ -58,29 +58,6 @@ class LogNormal:
 
 
 @dataclass(frozen=True)
-class Empirical:
-    """Equal weight on each sourced value, linearly interpolated between them (type-7 quantiles)."""
-
-    values: tuple[float, ...]  # sorted, positive
-    kind = "empirical"
-
-    def _base(self, p: float) -> float:
-        h = (len(self.values) - 1) * p
-        i = min(int(h), len(self.values) - 2)
-        return self.values[i] + (h - i) * (self.values[i + 1] - self.values[i])
-
-    def quantile(self, p: float, spread: float = 1.0) -> float:
-        q = self._base(p)
-        if spread == 1.0:
-            return q
-        m = self._base(0.5)
-        return float(m * (q / m) ** spread)
-
-    def parameters(self) -> dict[str, Any]:
-        return {"values": list(self.values)}
-
-
-@dataclass(frozen=True)
 class LogUniform:
     """ln(x) uniform on [ln low, ln high]; with `complement`, the input's value is 1 - x (a decline
     whose complement, the yearly price multiplier, is log-uniform)."""
@@ -113,7 +90,7 @@ class Exact:
         return {"value": self.value}
 
 
-Distribution = LogNormal | Empirical | LogUniform | Exact
+Distribution = LogNormal | LogUniform | Exact
 
 
 def lognormal_between(median: float, p5: float, p95: float) -> LogNormal:

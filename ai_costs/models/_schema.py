@@ -18,7 +18,7 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, cast, get_args, get_origin
 
 from pydantic_core import CoreSchema, SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
@@ -66,8 +66,9 @@ def _coerce_quantity(value: Any) -> Any:
 
 def _number_schema(base: type, bounds: Bounds | None, quantity: bool) -> CoreSchema:
     kw: dict[str, Any] = {}
-    if bounds is not None:
-        kw = {k: v for k, v in dataclasses.asdict(bounds).items() if v is not None}
+    if bounds is not None:  # not dataclasses.asdict: it deep-copies, at every start-up
+        kw = {k: v for k, v in (("gt", bounds.gt), ("ge", bounds.ge), ("lt", bounds.lt), ("le", bounds.le))
+              if v is not None}
     schema: CoreSchema
     if base is int:
         schema = cs.int_schema(**kw)
@@ -214,3 +215,47 @@ def _is_internal_loc(part: Any) -> bool:
         part.startswith("function-") or part in {"literal['chinchilla']", "float", "int", "str"}
         or part.startswith("literal[") or part.startswith("nullable[")
     )
+
+
+def construct(cls: type[T], data: Mapping[str, Any]) -> T:
+    """An instance of `cls` from data that `validate` already accepted and normalized (the compiled copies
+    of the bundled catalogs, validated when they were written): no checks, no conversions but lists to
+    tuples. Building the validators costs more than the rest of a run's catalog loading."""
+    built: T = _builder(cast(Any, cls))(data)
+    return built
+
+
+@functools.cache
+def _builder(tp: Any) -> Callable[[Any], Any]:
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _builder(get_args(tp)[0])
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            inner = _builder(args[0])
+            return lambda v: None if v is None else inner(v)
+        return _same
+    if origin in (tuple, list):
+        item = _builder(get_args(tp)[0])
+        convert: Callable[[Any], Any] = tuple if origin is tuple else list
+        return lambda v: convert(item(x) for x in v)
+    if origin is dict:
+        value = _builder(get_args(tp)[1])
+        return lambda v: {k: value(x) for k, x in v.items()}
+    if isinstance(tp, type) and "_pending_dataclass" in tp.__dict__:  # a model class (models/_base.py)
+        dataclasses.fields(tp)  # made a dataclass now: instances made without __init__ must still be complete
+        hints = typing.get_type_hints(tp, include_extras=True)
+        fields = {name: _builder(hint) for name, hint in hints.items() if not name.startswith("_")}
+
+        def build(values: Mapping[str, Any]) -> Any:
+            obj: Any = object.__new__(tp)
+            obj.__dict__.update({k: fields[k](v) for k, v in values.items()})
+            return obj
+
+        return build
+    return _same
+
+
+def _same(value: Any) -> Any:
+    return value

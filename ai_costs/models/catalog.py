@@ -3,14 +3,13 @@
 Every entry carries `source` and `as_of`. Field names carry their units.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal, Protocol, TypeVar
 
 from ai_costs.errors import CatalogError, UnknownId
+from ai_costs.models._base import Model, model
 from ai_costs.models._schema import Fraction, NonNegativeInt, PositiveFloat, PositiveInt
 
 Precision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4"]
@@ -37,8 +36,8 @@ def is_stale(as_of: str, today: dt.date) -> bool:
     return date is not None and (today - date).days > STALE_AFTER_DAYS
 
 
-@dataclass(frozen=True, kw_only=True)
-class Accelerator:
+@model
+class Accelerator(Model):
     """One accelerator (GPU, TPU, ...): dense peaks in TFLOP/s per precision, memory, power."""
 
     id: str
@@ -68,8 +67,8 @@ class Accelerator:
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class ModelSpec:
+@model
+class ModelSpec(Model):
     """A model architecture: parameter counts and the shapes that set FLOPs and KV-cache size."""
 
     id: str
@@ -116,8 +115,8 @@ class ModelSpec:
         return self.kv_cache_dim_per_layer or 2 * self.kv_heads * self.head_dim
 
 
-@dataclass(frozen=True, kw_only=True)
-class CloudOffer:
+@model
+class CloudOffer(Model):
     """A rental price for one accelerator from one provider under one commitment."""
 
     provider: str
@@ -133,8 +132,8 @@ class CloudOffer:
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class ApiPrice:
+@model
+class ApiPrice(Model):
     """Per-token prices of a hosted model API, in USD per million tokens."""
 
     id: str
@@ -156,8 +155,8 @@ class ApiPrice:
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class EnergyValue:
+@model
+class EnergyValue(Model):
     """A sourced energy figure (PUE, $/kWh, gCO2/kWh, power fractions)."""
 
     id: str
@@ -169,32 +168,32 @@ class EnergyValue:
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class AcceleratorFile:
+@model
+class AcceleratorFile(Model):
     version: Literal[1]
     accelerators: tuple[Accelerator, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class ModelFile:
+@model
+class ModelFile(Model):
     version: Literal[1]
     models: tuple[ModelSpec, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class CloudFile:
+@model
+class CloudFile(Model):
     version: Literal[1]
     offers: tuple[CloudOffer, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class ApiFile:
+@model
+class ApiFile(Model):
     version: Literal[1]
     apis: tuple[ApiPrice, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class EnergyFile:
+@model
+class EnergyFile(Model):
     version: Literal[1]
     defaults: tuple[EnergyValue, ...]
     references: tuple[EnergyValue, ...] = field(default=())
@@ -242,13 +241,13 @@ class Catalog:
 
     # -- lookups with suggestions ------------------------------------------------------------
     def accelerator(self, id_: str) -> Accelerator:
-        return _lookup(self.accelerators, id_, "accelerator (--gpu)", "unknown_gpu")
+        return _lookup(self.accelerators, id_, "accelerator (--gpu)", "unknown_gpu", "ai-costs catalog gpus")
 
     def model(self, id_: str) -> ModelSpec:
-        return _lookup(self.models, id_, "model (--model)", "unknown_model")
+        return _lookup(self.models, id_, "model (--model)", "unknown_model", "ai-costs catalog models")
 
     def api(self, id_: str) -> ApiPrice:
-        return _lookup(self.apis, id_, "API model (--api)", "unknown_api")
+        return _lookup(self.apis, id_, "API model (--api)", "unknown_api", "ai-costs catalog apis")
 
     def energy_default(self, id_: str) -> EnergyValue:
         for value in self.energy.defaults:
@@ -274,10 +273,10 @@ class _HasId(Protocol):
 E = TypeVar("E", bound=_HasId)
 
 
-def _lookup(entries: tuple[E, ...], id_: str, what: str, code: str) -> E:
+def _lookup(entries: tuple[E, ...], id_: str, what: str, code: str, listing: str) -> E:
     key = id_.strip().lower()
     for entry in entries:
         if entry.id == key or key in entry.aliases:
             return entry
     known = [e.id for e in entries] + [a for e in entries for a in e.aliases]
-    raise UnknownId(what, id_, known, code=code)
+    raise UnknownId(what, id_, known, code=code, listing=listing)

@@ -1,10 +1,10 @@
 """Results: cost lines, sources and the report every estimating command returns."""
 
-from __future__ import annotations
-
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from ai_costs.models._base import Model, model
 
 SCHEMA_VERSION = "1"
 # Summary metrics of each estimating command that can carry a range: the possible keys of `ranges`, and
@@ -22,8 +22,8 @@ ROW_RANGE_KEYS = {"train": ("total_usd", "gpu_hours", "wall_clock_days"),
                   "infer": ("usd_per_million_tokens", "usd_per_month", "output_tokens_per_second_per_gpu")}
 
 
-@dataclass(frozen=True, kw_only=True)
-class CostLine:
+@model
+class CostLine(Model):
     """One cost component: quantity x usd_per_unit = usd. `assumption` marks figures resting on a
     default (MFU, utilization, tokens per request...) rather than on the user's own numbers."""
 
@@ -35,8 +35,8 @@ class CostLine:
     assumption: bool
 
 
-@dataclass(frozen=True, kw_only=True)
-class SourceRef:
+@model
+class SourceRef(Model):
     """A catalog entry the estimate used, with its provenance and whether it is over 18 months old."""
 
     kind: str
@@ -46,8 +46,8 @@ class SourceRef:
     stale: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class Check:
+@model
+class Check(Model):
     """A budget limit on one metric (or one quantile of its range, `total_usd@p95`): ok when the value
     is known and at most the limit."""
 
@@ -57,8 +57,8 @@ class Check:
     ok: bool
 
 
-@dataclass(frozen=True, kw_only=True)
-class Report:
+@model
+class Report(Model):
     """The result of an estimating command, serialised as the versioned JSON envelope."""
 
     command: str
@@ -98,3 +98,4 @@ class Report:
             "detail": self.detail,
             "checks": [dataclasses.asdict(c) for c in self.checks],
         }
+

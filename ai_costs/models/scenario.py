@@ -4,12 +4,11 @@ Field names match the command-line options in snake_case (`--gpu-hours` is `gpu_
 Unset fields are None; the engine resolves defaults and reports every one in `inputs`.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Annotated, Any, Literal
 
 from ai_costs.errors import InvalidInput
+from ai_costs.models._base import Model, model
 from ai_costs.models._schema import QUANTITY, Bounds, Fraction, NonNegativeFloat, PositiveFloat, PositiveInt
 from ai_costs.models.layout import parse_layout
 
@@ -20,8 +19,8 @@ Method = Literal["pretrain", "full", "lora", "qlora"]
 Pricing = Literal["on-demand", "reserved-1y", "reserved-3y", "spot", "capacity-block", "assumed", "owned"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class TrainScenario:
+@model
+class TrainScenario(Model):
     """A pre-training or fine-tuning run. Exactly one compute source: params x tokens, flops, gpu_hours."""
 
     kind: Literal["train"] = "train"
@@ -71,8 +70,8 @@ NonNegInt = Annotated[int, Bounds(ge=0), QUANTITY]
 Share = Annotated[float, Bounds(ge=0, le=1)]
 
 
-@dataclass(frozen=True, kw_only=True)
-class InferScenario:
+@model
+class InferScenario(Model):
     """A serving workload, priced through an API (`api`) or on self-hosted accelerators (`model`)."""
 
     kind: Literal["infer"] = "infer"
@@ -142,12 +141,16 @@ INFER_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
 
 
 BreakevenMode = Literal["train-vs-infer", "self-host-vs-api", "finetune-vs-api", "buy-vs-rent"]
+# A century: longer than any accelerator or model is used, and the month-by-month series stays small
+# enough to compute and print at once (docs/reference/breakeven.md).
+MAX_HORIZON_MONTHS = 1200
+Horizon = Annotated[float, Bounds(gt=0, le=MAX_HORIZON_MONTHS), QUANTITY]
 Growth = Annotated[float, Bounds(ge=0, le=10), QUANTITY]  # up to +1,000% a month
 Decline = Annotated[float, Bounds(ge=0, lt=1)]
 
 
-@dataclass(frozen=True, kw_only=True)
-class BreakevenScenario:
+@model
+class BreakevenScenario(Model):
     """Two cost streams and when they cross. Sides are scenarios (preset names or paths) or amounts."""
 
     kind: Literal["breakeven"] = "breakeven"
@@ -155,7 +158,7 @@ class BreakevenScenario:
     description: str | None = None
     note: str | None = None
     mode: BreakevenMode | None = None
-    horizon_months: PositiveFloat | None = None
+    horizon_months: Horizon | None = None
     monthly_growth: Growth | None = None
     annual_price_decline: Decline | None = None
     # train-vs-infer
@@ -197,6 +200,9 @@ BREAKEVEN_EXCLUSIVE: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (frozenset({"api"}), frozenset({"large_usd_per_day"})),
     (frozenset({"usd_per_gpu_hour"}), frozenset({"cloud", "pricing"})),
 )
+
+
+SCENARIO_KINDS: dict[str, type] = {"train": TrainScenario, "infer": InferScenario, "breakeven": BreakevenScenario}
 
 
 # Groups of fields that contradict each other when two are set together. A flag given on the
@@ -248,8 +254,8 @@ def field_names(cls: type) -> list[str]:
     return [f.name for f in fields(cls)]
 
 
-@dataclass(frozen=True, kw_only=True)
-class BudgetLine:
+@model
+class BudgetLine(Model):
     """One line of a budget file: a scenario (preset or path), field overrides, and limits."""
 
     scenario: str
@@ -258,8 +264,8 @@ class BudgetLine:
     max: dict[str, NonNegativeFloat] | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class BudgetFile:
+@model
+class BudgetFile(Model):
     """`ai-costs check BUDGET.yaml`: scenarios with limits; exit 1 when a line fails."""
 
     version: Literal[1]

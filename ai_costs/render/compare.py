@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from ai_costs.models.report import Report
+from ai_costs.render.console import console as make_console
+from ai_costs.render.console import fitted_table
 from ai_costs.render.format import fmt_count, fmt_range, fmt_usd, fmt_value
 from ai_costs.render.table import print_assumptions, print_checks
 
@@ -58,6 +58,8 @@ def _cell(key: str, row: dict[str, Any]) -> str:
         return "unpriced" if priced_key and row.get("status") == "unpriced" else ""
     if key == "tokens_per_usd":
         return fmt_count(value)
+    if key == "wall_clock_days":
+        return f"{value:,.1f}"  # the header says days
     if key.startswith("usd") or key.endswith("usd"):
         return fmt_usd(value)
     return fmt_value(key, value)
@@ -66,7 +68,7 @@ def _cell(key: str, row: dict[str, Any]) -> str:
 def print_comparison(report: Report, *, wide: bool = False, console: Console | None = None) -> None:
     if console is None:
         # --wide asks for every column: give the table the room it needs rather than folding cells.
-        console = Console(highlight=False, width=240) if wide else Console(highlight=False)
+        console = make_console(240 if wide else None)
     task = report.detail["task"]
     rows = report.summary["rows"]
     console.print(f"Accelerators for this {task} job, by {report.inputs['sort']} "
@@ -77,13 +79,9 @@ def print_comparison(report: Report, *, wide: bool = False, console: Console | N
         at = next(i for i, (key, _) in enumerate(columns) if key == cost) + 1
         columns.insert(at, (f"{cost} range", "p5-p95"))
     columns += WIDE[task] if wide else []
-    table = Table(box=box.SIMPLE_HEAD)
-    for key, label in columns:
-        table.add_column(label, justify="left" if key in {"gpu", "status", "price"} else "right",
-                         no_wrap=True, min_width=len(label))
-    for row in rows:
-        table.add_row(*(_cell(key, row) for key, _ in columns))
-    console.print(table)
+    text = {"gpu", "status", "price"}
+    console.print(fitted_table([label for _, label in columns], [[_cell(key, row) for key, _ in columns] for row in rows],
+                               numeric=[key not in text for key, _ in columns], console=console))
     console.print(f"Best: {report.summary['best'] or 'none priced'}. pareto *: no other row is both cheaper and "
                   "faster. States: no price (no sourced price), no fit, no peak (precision not published), "
                   "assumed (priced only by a rate from a published estimate), misses (a latency target cannot be met). "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from ai_costs.models.report import Report
@@ -41,15 +42,39 @@ LABELS = {
 def fmt_usd(value: float | None) -> str:
     if value is None:
         return "unpriced"
+    if math.isnan(value):
+        return "n/a"
     if value == 0:
         return "$0"
-    if abs(value) >= 1e6:
-        return f"${value / 1e6:,.2f}M"
-    if abs(value) >= 100:
-        return f"${value:,.0f}"
-    if abs(value) >= 0.01:
-        return f"${value:,.2f}"
-    return f"${value:.3g}"
+    sign, v = ("-" if value < 0 else ""), abs(value)
+    if math.isinf(v):
+        return f"{sign}unbounded"
+    if v >= 1e15:  # a billion millions: beyond any real budget, in powers of ten
+        text = f"{v:.3g}"
+    elif v >= 1e6:
+        text = f"{v / 1e6:,.2f}M"
+    elif v >= 100:
+        text = f"{v:,.0f}"
+    elif v >= 0.01:
+        text = f"{v:,.2f}"
+    elif v >= 1e-6:  # three significant digits in plain decimals: $0.00009, $0.000123
+        text = f"{v:.{2 - math.floor(math.log10(v))}f}".rstrip("0")
+    else:
+        text = f"{v:.2e}"
+    return f"{sign}${text}"
+
+
+def fmt_change(key: str, delta: float | None) -> str:
+    """A change with its sign: '+$1.20M', '-3.0 days', '0'."""
+    if delta is None:
+        return "n/a"
+    if delta == 0:
+        return "0"
+    return ("+" if delta > 0 else "-") + fmt_value(key, abs(delta))
+
+
+def fmt_pct(value: float | None) -> str:
+    return "n/a" if value is None else "0%" if value == 0 else f"{value:+.1f}%"
 
 
 def fmt_count(value: float) -> str:
@@ -133,6 +158,22 @@ def fmt_range(key: str, low: float | None, high: float | None) -> str:
                    (" days", " ms", " s", " GWh", " MWh", " kWh", " t", " kg", " months", " tokens/day"))
 
 
+EDGE_MARK = "†"
+EDGE_NOTE = (f"{EDGE_MARK} outside its own p5-p95 range: it rests on a default at the edge of an input's range "
+             "(e.g. flat prices), or on whole replicas rounded up")
+
+
+def outside_range(report: Report, key: str) -> bool:
+    """Whether a summary metric's central value lies outside its own p5-p95 (a default at the edge of an
+    input's range, e.g. flat prices in breakeven)."""
+    r, value = report.ranges.get(key), report.summary.get(key)
+    low, high = (r or {}).get("p5"), (r or {}).get("p95")
+    if low is None or high is None or not isinstance(value, int | float):
+        return False
+    slack = 1e-9 * max(abs(value), 1e-300)
+    return not low - slack <= value <= high + slack
+
+
 def shown_range(report: Report, key: str) -> str:
     """The p5-p95 range of a summary metric as printed beside it, or '' when it has none (or none visible)."""
     r = report.ranges.get(key)
@@ -140,6 +181,16 @@ def shown_range(report: Report, key: str) -> str:
         return ""
     low, high = fmt_bound(key, r["p5"]), fmt_bound(key, r["p95"])
     return "" if low == high else f"({fmt_range(key, r['p5'], r['p95'])})"
+
+
+def marked(report: Report, key: str, shown: str) -> str:
+    """`shown` (a summary value as printed) with EDGE_MARK when it lies outside its visible range."""
+    return f"{shown}{EDGE_MARK}" if outside_range(report, key) and shown_range(report, key) else shown
+
+
+def edge_note(report: Report, keys: Iterable[str]) -> str | None:
+    """The footnote for EDGE_MARK, when one of `keys` carries it."""
+    return EDGE_NOTE if any(outside_range(report, k) and shown_range(report, k) for k in keys) else None
 
 
 _INPUT_FORMATS = {

@@ -2,42 +2,51 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+from typing import Any
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ai_costs.models.report import Report
+from ai_costs.render.console import console as make_console
+from ai_costs.render.console import fitted_table
 from ai_costs.render.format import (
     LABELS,
+    edge_note,
     fmt_bound,
     fmt_count,
     fmt_input_range,
     fmt_usd,
     fmt_value,
+    marked,
     shown_range,
     title,
 )
 
 TOP_DRIVERS = 3
 
+CHART_LIMIT_USD = 1e30  # far beyond any budget; the chart's axis arithmetic overflows on larger values
 
-def summary_table(report: Report) -> Table:
-    """Each summary metric, with its p5-p95 range in brackets when it has one."""
-    table = Table(box=box.SIMPLE_HEAD, show_header=False)
-    table.add_column("metric", style="bold")
-    table.add_column("value", justify="right")
+
+def summary_table(report: Report, console: Console) -> Table:
+    """Each summary metric, with its p5-p95 range in brackets when it has one. Labels wrap on a narrow
+    terminal; values and ranges never do."""
     ranged = any(shown_range(report, k) for k in report.summary)
-    if ranged:
-        table.add_column("p5-p95", justify="left")
     rented = report.inputs.get("pricing") not in (None, "owned")
+    rows = []
     for key, value in report.summary.items():
         shown = fmt_value(key, value)
         if key == "energy_usd" and value == 0 and rented:
             shown = "in the rental price"
         label = LABELS.get(key, key.replace("_", " "))
-        table.add_row(label, shown, *([shown_range(report, key)] if ranged else []))
-    return table
+        rows.append([label, marked(report, key, shown), *([shown_range(report, key)] if ranged else [])])
+    columns = ["metric", "value", *(["p5-p95"] if ranged else [])]
+    return fitted_table(columns, rows, numeric=[False] + [True] * (len(columns) - 1), console=console,
+                        show_header=False, styles=["bold", *[None] * (len(columns) - 1)])
 
 
 HEADLINES = {"total_usd": "total cost", "usd_per_month": "cost per month", "usd_per_million_tokens": "cost per 1M tokens",
@@ -58,9 +67,8 @@ def print_drivers(report: Report, console: Console, limit: int | None = TOP_DRIV
     console.print(f"[bold]{what} of the {_metric_label(metric)}[/bold] (ranges in brackets are p5-p95)")
     table = Table.grid(padding=(0, 2))
     table.add_column(width=1)
-    table.add_column()
-    table.add_column()
-    table.add_column()
+    for _ in range(3):  # wrapped on a narrow terminal, never cut short
+        table.add_column(overflow="fold")
     for row in rows:
         table.add_row("", row["input"], fmt_input_range(row["unit"], row["input_p5"], row["input_p95"]),
                       f"-> {fmt_bound(metric, row['metric_at_p5'])} to {fmt_bound(metric, row['metric_at_p95'])}")
@@ -119,21 +127,12 @@ def print_sensitivity(report: Report, console: Console) -> None:
     print_drivers(report, console, limit=None)
 
 
-def lines_table(report: Report) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title="Cost lines (* = rests on an assumption)", title_justify="left")
-    table.add_column("item", overflow="fold")
-    table.add_column("quantity", justify="right")
-    table.add_column("unit price", justify="right")
-    table.add_column("cost", justify="right")
-    for line in report.line_items:
-        unit_price = "n/a" if line.usd_per_unit is None else f"{fmt_usd(line.usd_per_unit)}/{line.unit}"
-        table.add_row(
-            line.name + (" *" if line.assumption else ""),
-            f"{fmt_count(line.quantity)} {line.unit}",
-            unit_price,
-            fmt_usd(line.usd),
-        )
-    return table
+def lines_table(report: Report, console: Console) -> Table:
+    rows = [[line.name + (" *" if line.assumption else ""), f"{fmt_count(line.quantity)} {line.unit}",
+             "n/a" if line.usd_per_unit is None else f"{fmt_usd(line.usd_per_unit)}/{line.unit}", fmt_usd(line.usd)]
+            for line in report.line_items]
+    return fitted_table(["item", "quantity", "unit price", "cost"], rows, numeric=[False, True, True, True],
+                        console=console, title="Cost lines (* = rests on an assumption)")
 
 
 def memory_table(memory: dict[str, float]) -> Table:
@@ -158,28 +157,55 @@ def print_checks(report: Report, console: Console) -> None:
     console.print(table)
 
 
-def print_assumptions(report: Report, console: Console) -> None:
-    if not report.assumptions:
+def print_bullets(title: str, items: tuple[str, ...], console: Console) -> None:
+    """A titled list whose items wrap at the terminal's width."""
+    if not items:
         return
-    console.print("[bold]Assumptions[/bold]")
+    console.print(title, style="bold")
     bullets = Table.grid(padding=(0, 1))
     bullets.add_column(width=3, justify="right")
     bullets.add_column(overflow="fold")
-    for text in report.assumptions:
+    for text in items:
         bullets.add_row("-", Text(text))
     console.print(bullets)
 
 
+def print_assumptions(report: Report, console: Console) -> None:
+    print_bullets("Assumptions", report.assumptions, console)
+
+
+def grouped_table(
+    title: str, header: list[str], groups: list[tuple[str, list[list[str]]]], console: Console | None = None
+) -> Console:
+    """Rows in named groups: each group's name on a row of its own, then its rows. The first column
+    (names) wraps; the others (numbers, verdicts) never do, so no column is lost on a narrow terminal."""
+    console = console or make_console()
+    rows: list[list[Any]] = []
+    for name, group in groups:
+        rows += [[Text(name, style="bold"), *[""] * (len(header) - 1)], *group]
+    console.print(fitted_table(header, rows, numeric=[False] + [True] * (len(header) - 1), console=console,
+                              title=title))
+    return console
+
+
+def _print_edge_note(report: Report, keys: Iterable[str], console: Console) -> None:
+    note = edge_note(report, keys)
+    if note:
+        console.print(Text(note), style="dim")
+        console.print()
+
+
 def print_report(report: Report, console: Console | None = None, *, sensitivity: bool = False) -> None:
-    console = console or Console(highlight=False)
+    console = console or make_console()
     console.print(title(report), style="bold")
-    console.print(summary_table(report))
+    console.print(summary_table(report, console))
+    _print_edge_note(report, report.summary, console)
     if sensitivity:
         print_sensitivity(report, console)
     else:
         print_drivers(report, console)
     if report.line_items:
-        console.print(lines_table(report))
+        console.print(lines_table(report, console))
     memory = report.detail.get("memory_per_gpu_gb")
     if memory:
         console.print(memory_table(memory))
@@ -196,34 +222,37 @@ def print_breakeven(report: Report, console: Console | None = None, *, sensitivi
     """Crossover summary, the month-by-month (or volume) series and a chart of the two curves."""
     from ai_costs.render.chart import line_chart
 
-    console = console or Console(highlight=False)
+    console = console or make_console()
     i, s, d = report.inputs, report.summary, report.detail
     console.print(f"Breakeven ({i['mode']}): {d['a']['name']} vs {d['b']['name']}", style="bold")
-    table = Table(box=box.SIMPLE_HEAD, show_header=False)
-    table.add_column("metric", style="bold", no_wrap=True)
-    table.add_column("value", justify="right", no_wrap=True)
-    table.add_column("p5-p95")
+    head: list[list[str]] = []
     if i["mode"] == "self-host-vs-api":
         v = s["crossover_tokens_per_day"]
-        table.add_row("Self-hosting cheaper above", "never" if v is None else f"{fmt_count(v)} tokens/day",
-                      shown_range(report, "crossover_tokens_per_day"))
+        head.append(["Self-hosting cheaper above",
+                     marked(report, "crossover_tokens_per_day", "never" if v is None else f"{fmt_count(v)} tokens/day"),
+                     shown_range(report, "crossover_tokens_per_day")])
         if "cheaper_at_given_volume" in d:
-            table.add_row("Cheaper at the given volume", d["cheaper_at_given_volume"])
+            head.append(["Cheaper at the given volume", d["cheaper_at_given_volume"], ""])
     else:
         m = s["crossover_months"]
-        table.add_row("Crossover", f"never within {s['horizon_months']:g} months" if m is None else f"{m:.2f} months",
-                      shown_range(report, "crossover_months"))
-        table.add_row(f"{d['a']['name']} over {s['horizon_months']:g} months", fmt_usd(s["a_total_usd"]),
-                      shown_range(report, "a_total_usd"))
-        table.add_row(f"{d['b']['name']} over {s['horizon_months']:g} months", fmt_usd(s["b_total_usd"]),
-                      shown_range(report, "b_total_usd"))
+        head.append(["Crossover", marked(report, "crossover_months",
+                                         f"never within {s['horizon_months']:g} months" if m is None
+                                         else f"{m:.2f} months"),
+                     shown_range(report, "crossover_months")])
+        head.append([f"{d['a']['name']} over {s['horizon_months']:g} months",
+                     marked(report, "a_total_usd", fmt_usd(s["a_total_usd"])), shown_range(report, "a_total_usd")])
+        head.append([f"{d['b']['name']} over {s['horizon_months']:g} months",
+                     marked(report, "b_total_usd", fmt_usd(s["b_total_usd"])), shown_range(report, "b_total_usd")])
         if s["inference_share"] is not None:
-            table.add_row("Inference share of lifetime cost", f"{s['inference_share']:.1%}",
-                          shown_range(report, "inference_share"))
+            head.append(["Inference share of lifetime cost",
+                         marked(report, "inference_share", f"{s['inference_share']:.1%}"),
+                         shown_range(report, "inference_share")])
     if s.get("crossover_probability") is not None:
-        table.add_row(f"Chance of a crossover{'' if i['mode'] == 'self-host-vs-api' else ' within the horizon'}",
-                      f"{s['crossover_probability']:.0%}")
-    console.print(table)
+        head.append([f"Chance of a crossover{'' if i['mode'] == 'self-host-vs-api' else ' within the horizon'}",
+                     f"{s['crossover_probability']:.0%}", ""])
+    console.print(fitted_table(["metric", "value", "p5-p95"], head, numeric=[False, True, True], console=console,
+                               show_header=False, styles=["bold", None, None]))
+    _print_edge_note(report, s, console)
     if sensitivity:
         print_sensitivity(report, console)
     else:
@@ -253,8 +282,14 @@ def print_breakeven(report: Report, console: Console | None = None, *, sensitivi
         for r in rows[::step]:
             series_table.add_row(f"{r['month']:.0f}", *(fmt_usd(r[n]) for n in names))
         console.print(series_table)
-        chart = line_chart([r["month"] for r in rows], {n: [r[n] / 1e6 for r in rows] for n in names},
+        # An explosive growth makes a curve unbounded (inf, null in JSON) within the horizon: chart the months
+        # where both curves are finite and say where it stops.
+        shown = [r for r in rows if all(math.isfinite(r[n]) and abs(r[n]) < CHART_LIMIT_USD for n in names)]
+        chart = line_chart([r["month"] for r in shown], {n: [r[n] / 1e6 for r in shown] for n in names},
                            title="Cumulative cost (USD millions) by month", width=width)
+        if len(shown) < len(rows):
+            last = shown[-1]["month"] if shown else 0.0
+            chart += f"\nThe chart stops at month {last:.0f}: beyond it a cost is too large to draw (see the table)."
     console.print(Text(chart))
     print_assumptions(report, console)
     print_checks(report, console)
