@@ -44,9 +44,11 @@ GEMM_ROW_OVERHEAD = 124.0  # fitted: rows of work a GEMM wastes (tiles, waves): 
 SERVING_LOW_PRECISION_FACTOR = {"fp8": 0.845, "fp4": 0.4825}  # fitted: share of the FP8 / FP4 peak reached
 KV_READ_EFFICIENCY = 0.713  # fitted: paged KV-cache reads relative to streaming weight reads
 HOST_SECONDS_PER_SEQUENCE = 1.71e-05  # fitted: scheduler (CPU) time per sequence per step, overlapped with the GPU
-KV_RESERVED_OUTPUT_SHARE = 1.0  # share of a request's yet-to-generate tokens whose KV cache the scheduler reserves
+# Share of a request's yet-to-generate tokens whose KV cache the scheduler reserves at admission: 1 = never
+# evict a started request (TensorRT-LLM's default GUARANTEED_NO_EVICT, also trtllm-bench's); vLLM's is 0.
+KV_RESERVED_OUTPUT_SHARE = 1.0
 MAX_TOKENS_PER_STEP = 8192  # tokens one scheduler step takes (TensorRT-LLM max_num_tokens default)
-SERVING_MEMORY_FRACTION = 0.97  # share of accelerator memory that holds weights and the KV cache
+SERVING_MEMORY_FRACTION = 0.97  # fitted, at its bound: share of accelerator memory for weights and the KV cache
 SERVING_MEMORY_EFFICIENCY = 0.859  # fitted: achieved share of HBM bandwidth in weight and paged-KV reads
 COMM_BANDWIDTH_EFFICIENCY = 0.449  # fitted: achieved share of a scale-up link's bandwidth in collectives
 SCALE_OUT_BANDWIDTH_EFFICIENCY = 0.9  # DeepEP: 43-47 GB/s of a 50 GB/s (400 Gb/s) InfiniBand NIC
@@ -54,8 +56,8 @@ COLLECTIVE_BASE_LATENCY_US = 5.0  # fixed cost of launching one collective (NCCL
 COMM_OVERLAP = 0.0  # share of communication hidden under compute: none (collectives sit between layers)
 ACTIVATION_BYTES = 2.0  # bf16 activations in all-reduces, all-to-alls and pipeline sends
 EXPERT_EFFICIENCY = 0.822  # fitted: speed of routed-expert kernels relative to a dense GEMM's
-EXPERT_POPULARITY_CV = 1.0  # fitted: spread (std / mean) of tokens per expert under real routing
-MOE_LAYER_SECONDS = 592e-6  # fitted: fixed time per MoE layer per step (routing, permutation, grouped-GEMM launches)
+EXPERT_POPULARITY_CV = 1.0  # fitted, at its bound: spread (std / mean) of tokens per expert under real routing
+MOE_LAYER_SECONDS = 592e-6  # fitted: fixed time per MoE layer in a step run kernel by kernel (one with a prompt)
 # Communication figures for an accelerator whose catalog entry lacks them (stated in the output):
 DEFAULT_SCALE_UP_DOMAIN = 8  # an HGX/DGX board or a typical 8-card server
 DEFAULT_INTERCONNECT_GB_PER_S = 64.0  # PCIe Gen4 x16, both directions: the slowest common card link
