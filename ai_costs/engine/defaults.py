@@ -39,21 +39,25 @@ DEFAULT_LIFETIME_YEARS = 5.0
 # Inference (self-hosted): docs/explanation/methodology-inference.md gives each formula, the reason and
 # source of every value below, and how the fitted ones were fitted (scripts/calibrate_serving.py, docs/validation.md).
 DEFAULT_INFER_PRECISION = "bf16"
-GEMM_EFFICIENCY = 0.79  # fitted: share of the matmul peak a GEMM with many rows reaches
-GEMM_ROW_OVERHEAD = 112.0  # fitted: rows of work a GEMM wastes (tiles, waves): efficiency halves at this many rows
-SERVING_LOW_PRECISION_FACTOR = {"fp8": 0.745, "fp4": 0.475}  # fitted: share of the FP8 / FP4 peak reached
-KV_READ_EFFICIENCY = 0.86  # fitted: paged KV-cache reads relative to streaming weight reads
-HOST_SECONDS_PER_SEQUENCE = 1.9e-05  # fitted: scheduler (CPU) time per sequence per step, overlapped with the GPU
+GEMM_EFFICIENCY = 0.778  # fitted: share of the matmul peak a GEMM with many rows reaches
+GEMM_ROW_OVERHEAD = 124.0  # fitted: rows of work a GEMM wastes (tiles, waves): efficiency halves at this many rows
+SERVING_LOW_PRECISION_FACTOR = {"fp8": 0.845, "fp4": 0.4825}  # fitted: share of the FP8 / FP4 peak reached
+KV_READ_EFFICIENCY = 0.713  # fitted: paged KV-cache reads relative to streaming weight reads
+HOST_SECONDS_PER_SEQUENCE = 1.71e-05  # fitted: scheduler (CPU) time per sequence per step, overlapped with the GPU
+# Share of a request's yet-to-generate tokens whose KV cache the scheduler reserves at admission: 1 = never
+# evict a started request (TensorRT-LLM's default GUARANTEED_NO_EVICT, also trtllm-bench's); vLLM's is 0.
+KV_RESERVED_OUTPUT_SHARE = 1.0
 MAX_TOKENS_PER_STEP = 8192  # tokens one scheduler step takes (TensorRT-LLM max_num_tokens default)
-SERVING_MEMORY_FRACTION = 0.96  # share of accelerator memory that holds weights and the KV cache
-SERVING_MEMORY_EFFICIENCY = 0.68  # fitted: achieved share of HBM bandwidth in weight and paged-KV reads
-COMM_BANDWIDTH_EFFICIENCY = 0.47  # fitted: achieved share of a scale-up link's bandwidth in collectives
+SERVING_MEMORY_FRACTION = 0.97  # fitted, at its bound: share of accelerator memory for weights and the KV cache
+SERVING_MEMORY_EFFICIENCY = 0.859  # fitted: achieved share of HBM bandwidth in weight and paged-KV reads
+COMM_BANDWIDTH_EFFICIENCY = 0.449  # fitted: achieved share of a scale-up link's bandwidth in collectives
 SCALE_OUT_BANDWIDTH_EFFICIENCY = 0.9  # DeepEP: 43-47 GB/s of a 50 GB/s (400 Gb/s) InfiniBand NIC
 COLLECTIVE_BASE_LATENCY_US = 5.0  # fixed cost of launching one collective (NCCL base latency 3.6-10 us)
 COMM_OVERLAP = 0.0  # share of communication hidden under compute: none (collectives sit between layers)
 ACTIVATION_BYTES = 2.0  # bf16 activations in all-reduces, all-to-alls and pipeline sends
-EXPERT_EFFICIENCY = 0.65  # fitted: speed of routed-expert kernels relative to a dense GEMM's
-EXPERT_POPULARITY_CV = 1.0  # fitted: spread (std / mean) of tokens per expert under real routing
+EXPERT_EFFICIENCY = 0.822  # fitted: speed of routed-expert kernels relative to a dense GEMM's
+EXPERT_POPULARITY_CV = 1.0  # fitted, at its bound: spread (std / mean) of tokens per expert under real routing
+MOE_LAYER_SECONDS = 592e-6  # fitted: fixed time per MoE layer in a step run kernel by kernel (one with a prompt)
 # Communication figures for an accelerator whose catalog entry lacks them (stated in the output):
 DEFAULT_SCALE_UP_DOMAIN = 8  # an HGX/DGX board or a typical 8-card server
 DEFAULT_INTERCONNECT_GB_PER_S = 64.0  # PCIe Gen4 x16, both directions: the slowest common card link
@@ -61,10 +65,10 @@ DEFAULT_INTERCONNECT_LATENCY_US = 2.5  # NCCL's per-step ring latency over PCIe 
 DEFAULT_SCALE_OUT_GB_PER_S = 12.5  # 100 Gb/s per accelerator, one direction
 DEFAULT_SCALE_OUT_LATENCY_US = 4.0  # NCCL's per-step ring latency over the network
 # Calibrated spread of log(estimated / published throughput) per case class: the 90th percentile of its
-# absolute value over the fit and check runs, / 1.645, so p5-p95 = exp(+-1.645 sigma) holds 90% of them
-# (docs/validation.md; scripts/calibrate_serving.py recomputes them); never below the dense single-node
-# value (the PCIe class has only 18 runs and comes out at 0.049).
-SPEED_LOG_SIGMA = {"dense-single-node": 0.127, "pcie": 0.127, "multi-node": 0.246, "moe": 0.376}
+# absolute value over the FIT runs, / 1.645, so p5-p95 = exp(+-1.645 sigma) holds 90% of them; the CHECK
+# runs then test it out of sample (docs/validation.md; scripts/calibrate_serving.py recomputes them). Never
+# below the dense single-node value (the PCIe class has 9 fit runs, too few to go lower on its own).
+SPEED_LOG_SIGMA = {"dense-single-node": 0.135, "pcie": 0.135, "multi-node": 0.229, "moe": 0.267}
 DEFAULT_PEAK_TO_AVERAGE = 1.0  # capacity for the average load unless a peak is given
 DEFAULT_UTILIZATION = 1.0  # provision replicas to run at full capacity at the peak
 

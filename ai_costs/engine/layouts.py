@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ai_costs.engine import defaults as d
 from ai_costs.engine import serving as sv
 from ai_costs.errors import InvalidInput
 from ai_costs.models.catalog import Accelerator, ModelSpec
@@ -41,6 +42,13 @@ class Request:
     @property
     def average_context(self) -> float:
         return self.prompt_tokens + self.decode_tokens / 2.0
+
+    @property
+    def reserved_context(self) -> float:
+        """KV tokens the scheduler sets aside per sequence in flight: what a sequence holds on average plus the
+        reserved share of what it has yet to generate (KV_RESERVED_OUTPUT_SHARE; 1: admitted requests are never
+        evicted, TensorRT-LLM's default)."""
+        return self.average_context + self.decode_tokens / 2.0 * d.KV_RESERVED_OUTPUT_SHARE
 
     def meets(self, p: sv.ServingPoint) -> bool:
         return (self.max_tpot is None or p.tpot_seconds <= self.max_tpot) and (
@@ -122,7 +130,7 @@ class Deployment:
         self.scale_out = scale_out_gb_per_s
         sv.matmul_peak(accel, precision)  # unsupported precision: fail before any search
         self.fabric = sv.fabric(accel, scale_out_gb_per_s)
-        self.weight_bytes = model.total_params * sv.BYTES_PER_ELEMENT[precision]
+        self.weight_bytes = sv.weight_bytes(model, precision)
         self.usable_bytes = sv.usable_bytes(accel)
         self.domain = self.fabric.domain
         self._replicas: dict[Layout, sv.Replica] = {}
@@ -218,12 +226,13 @@ def choose_batch(r: sv.Replica, q: Request) -> tuple[sv.ServingPoint, int]:
 def batch_for(probe: Probe) -> tuple[int, int]:
     """choose_batch's batch and memory limit, from a probe (no full serving point is built)."""
     r, q = probe.r, probe.q
-    limit = max(1, sv.max_batch(r, q.average_context))
+    limit = max(1, sv.max_batch(r, q.reserved_context))
     where = f"{r.gpus} x {r.accel.id} ({r.layout.label})"
     if q.batch is not None:
-        if q.batch > limit:
+        held = max(1, sv.max_batch(r, q.average_context))  # a fixed batch may use the memory it holds
+        if q.batch > held:
             raise InvalidInput(
-                f"--batch-size {q.batch} does not fit: the KV cache of {where} holds at most {limit} sequences "
+                f"--batch-size {q.batch} does not fit: the KV cache of {where} holds at most {held} sequences "
                 f"of {q.average_context:,.0f} tokens on average", code="does_not_fit")
         if probe.round(q.batch) > probe.max_round:
             raise missed(q, point(r, q, q.batch), where, fixed=True)
@@ -284,8 +293,9 @@ def best(replicas: list[sv.Replica], q: Request, score: Score) -> Choice:
     bounds = []
     for r in replicas:
         probe = Probe(r, q)
-        limit = max(1, sv.max_batch(r, q.average_context))
-        batch = q.batch if q.batch is not None and q.batch <= limit else auto_batch(r, q, limit)
+        limit = max(1, sv.max_batch(r, q.reserved_context))
+        fixed = q.batch is not None and q.batch <= sv.max_batch(r, q.average_context)
+        batch = q.batch if fixed and q.batch is not None else auto_batch(r, q, limit)
         bounds.append((score(probe.requests_per_second(batch), r.gpus), probe))
     bounds.sort(key=lambda item: item[0])
     found: tuple[Probe, int, int] | None = None

@@ -181,6 +181,15 @@ def all_to_all(f: Fabric, ranks: int, bytes_per_copy: float, copies: int) -> Lin
     return Link(d.COLLECTIVE_BASE_LATENCY_US * US + latency, max(inside, outside))
 
 
+def all_gather(f: Fabric, ranks: int, bytes_per_token: float) -> Link:
+    """Ring all-gather of every rank's tokens (or its mirror, the reduce-scatter of their partial sums) inside
+    one scale-up domain: (n-1) steps, each moving one rank's share: (n-1) x bytes per token of a rank."""
+    if ranks <= 1:
+        return NO_LINK
+    steps = ranks - 1
+    return Link(d.COLLECTIVE_BASE_LATENCY_US * US + steps * f.up_latency, steps * bytes_per_token / f.up_bandwidth)
+
+
 def send(f: Fabric, crosses_domain: bool, bytes_per_token: float) -> Link:
     """A pipeline send of activations to the next stage."""
     bandwidth, latency = (f.out_bandwidth, f.out_latency) if crosses_domain else (f.up_bandwidth, f.up_latency)
@@ -203,6 +212,7 @@ class Rates:
     expert_row: float
     comm_fixed: float
     comm_token: float
+    moe_layers_fixed: float  # per step: MOE_LAYER_SECONDS x MoE layers of a stage
 
 
 @dataclass(frozen=True)
@@ -214,9 +224,10 @@ class Replica:
     accel: Accelerator
     layout: Layout
     precision: str
-    weight_bytes_per_param: float
+    weight_bytes: float  # all weights of the model (MoE: every expert is resident)
     kv_bytes_per_element: float
-    peak_flops: float  # matmuls, per accelerator, at the compute precision (low-precision factor applied)
+    peak_flops: float  # expert matmuls (all matmuls of a dense model), per accelerator, low-precision factor applied
+    dense_peak_flops: float  # the other matmuls: 16-bit for a 4-bit mixture of experts (weights_precision)
     attention_flops: float  # attention kernels: the 16-bit peak
     bandwidth: float  # achieved memory bandwidth per accelerator, bytes/s
     fabric: Fabric
@@ -248,7 +259,7 @@ class Replica:
         expert_bandwidth = self.bandwidth * d.EXPERT_EFFICIENCY
         return Rates(
             dense_read=self.dense_bytes / self.bandwidth,
-            dense_row=self.dense_flops_per_token / gemm,
+            dense_row=self.dense_flops_per_token / (d.GEMM_EFFICIENCY * self.dense_peak_flops),
             kv_read=self.kv_bytes_per_token / (self.bandwidth * d.KV_READ_EFFICIENCY),
             decode_attention=self.decode_attention_flops_per_context / attention,
             prefill_attention=self.prefill_attention_flops_per_context / attention,
@@ -256,12 +267,8 @@ class Replica:
             expert_row=self.expert_row_flops / (gemm * d.EXPERT_EFFICIENCY),
             comm_fixed=self.layer_comm.fixed * (1.0 - d.COMM_OVERLAP),
             comm_token=self.layer_comm.per_token * (1.0 - d.COMM_OVERLAP),
+            moe_layers_fixed=d.MOE_LAYER_SECONDS * self.shape.moe_layers / self.layout.pipeline,
         )
-
-    @property
-    def weight_bytes(self) -> float:
-        """All weights of the model (MoE: every expert is resident, total params)."""
-        return self.model.total_params * self.weight_bytes_per_param
 
     @property
     def weight_bytes_per_gpu(self) -> float:
@@ -284,6 +291,23 @@ class Replica:
 
 def compute_precision(weights: str) -> str:
     return COMPUTE_PRECISION[weights]
+
+
+def weights_precision(model: ModelSpec, precision: str) -> tuple[str, str]:
+    """(routed experts, everything else) precision of the weights. 4-bit checkpoints of mixture-of-experts
+    models quantize the routed experts and keep attention, shared experts and embeddings in 16 bits
+    (gpt-oss ships MXFP4 experts with BF16 attention; NVIDIA's NVFP4 DeepSeek-R1 quantizes the experts, its
+    attention at most partly): such a model's non-expert part is read and computed in 16 bits."""
+    if shape(model).expert_params and BYTES_PER_ELEMENT[precision] < 1.0:
+        return precision, "bf16"
+    return precision, precision
+
+
+def weight_bytes(model: ModelSpec, precision: str) -> float:
+    """All weights of a model at this precision (every expert resident)."""
+    s = shape(model)
+    experts, rest = weights_precision(model, precision)
+    return s.expert_params * BYTES_PER_ELEMENT[experts] + s.dense_params * BYTES_PER_ELEMENT[rest]
 
 
 def _peak(accel: Accelerator, compute: str) -> float | None:
@@ -311,7 +335,10 @@ def matmul_peak(accel: Accelerator, precision: str) -> float:
 def stage_collectives(model: ModelSpec, f: Fabric, layout: Layout, precision: str) -> Link:
     """The collectives of one step of one stage: with tp only, two all-reduces per layer (after attention,
     after the FFN or MoE layer); with attention data parallel, one all-reduce after attention and after each
-    dense FFN inside the tp group, and per MoE layer a dispatch and a combine all-to-all over the stage."""
+    dense FFN inside the tp group, and per MoE layer a dispatch and a combine over the stage: inside one
+    scale-up domain an all-gather of every rank's tokens and a reduce-scatter of the experts' partial sums
+    (TensorRT-LLM's default; it moves ep x tokens where an all-to-all moves top-k x tokens), across domains
+    an all-to-all (DeepEP)."""
     s = shape(model)
     tp, g = layout.tensor, layout.stage_gpus
     layers = model.layers / layout.pipeline
@@ -322,9 +349,12 @@ def stage_collectives(model: ModelSpec, f: Fabric, layout: Layout, precision: st
     # dispatch in FP8, combine in BF16); combined results come back in 16-bit.
     dispatch = min(d.ACTIVATION_BYTES, BYTES_PER_ELEMENT[compute_precision(precision)]) * model.hidden_size
     moe = s.moe_layers / layout.pipeline
-    return (all_reduce(f, tp, act).scaled(layers + layers - moe)
-            + (all_to_all(f, g, dispatch / tp, s.experts_per_token)
-               + all_to_all(f, g, act / tp, s.experts_per_token)).scaled(moe))
+    if g <= f.domain:
+        exchange = all_gather(f, g, dispatch / tp) + all_gather(f, g, act / tp)
+    else:
+        exchange = (all_to_all(f, g, dispatch / tp, s.experts_per_token)
+                    + all_to_all(f, g, act / tp, s.experts_per_token))
+    return all_reduce(f, tp, act).scaled(layers + layers - moe) + exchange.scaled(moe)
 
 
 def make_replica(
@@ -336,8 +366,11 @@ def make_replica(
     s = shape(model)
     lay = layout
     tp, pp, ep, g = lay.tensor, lay.pipeline, lay.expert, lay.stage_gpus
-    wb = BYTES_PER_ELEMENT[precision]
+    expert_precision, dense_precision = weights_precision(model, precision)
+    wb, wb_dense = BYTES_PER_ELEMENT[expert_precision], BYTES_PER_ELEMENT[dense_precision]
     peak = matmul_peak(accel, precision)
+    # a 16-bit part needs a 16-bit peak; an accelerator that publishes none runs it at the weights' peak
+    dense_peak = matmul_peak(accel, dense_precision) if _peak(accel, compute_precision(dense_precision)) else peak
     attention = _peak(accel, "bf16") or peak
     f = links or fabric(accel, scale_out_gb_per_s)
     layers = model.layers / pp
@@ -358,12 +391,12 @@ def make_replica(
     active = (s.active_dense_params - s.embedding_params - s.head_params) / pp + s.head_params
     return Replica(
         model=model, accel=accel, layout=layout, precision=precision,
-        weight_bytes_per_param=wb, kv_bytes_per_element=BYTES_PER_ELEMENT[kv_precision],
-        peak_flops=peak, attention_flops=attention,
+        weight_bytes=weight_bytes(model, precision), kv_bytes_per_element=BYTES_PER_ELEMENT[kv_precision],
+        peak_flops=peak, dense_peak_flops=dense_peak, attention_flops=attention,
         bandwidth=accel.memory_bandwidth_gb_per_s * GB * d.SERVING_MEMORY_EFFICIENCY,
         fabric=f, shape=s,
-        dense_bytes=read * wb / tp,
-        dense_resident_bytes=resident * wb / tp,
+        dense_bytes=read * wb_dense / tp,
+        dense_resident_bytes=resident * wb_dense / tp,
         expert_bytes=s.expert_params * wb / (g * pp),
         dense_flops_per_token=2.0 * active / tp,
         expert_row_flops=2.0 * s.expert_params / (n_experts * pp) * ep / g if n_experts else 0.0,
@@ -388,10 +421,11 @@ def fits(replica: Replica, context_tokens: float) -> bool:
     return replica.kv_capacity_per_gpu >= replica.kv_bytes_per_sequence(context_tokens)
 
 
-def max_batch(replica: Replica, average_context: float) -> int:
-    """Sequences in flight that the KV cache holds at their average length (paged KV, continuous
-    batching): each attention group holds its own sequences."""
-    per_sequence = replica.kv_bytes_per_sequence(average_context)
+def max_batch(replica: Replica, context: float) -> int:
+    """Sequences in flight that the KV cache holds at `context` tokens each (paged KV, continuous batching:
+    their average length, or what the scheduler reserves per sequence): each attention group holds its own
+    sequences."""
+    per_sequence = replica.kv_bytes_per_sequence(context)
     if per_sequence <= 0:
         return 0
     return max(0, math.floor(replica.kv_capacity_per_gpu / per_sequence)) * replica.layout.data
@@ -446,15 +480,27 @@ def expert_imbalance(experts: float, ep: int) -> float:
     return 1.0 + d.EXPERT_POPULARITY_CV * math.sqrt(2.0 * math.log(ep) * ep / experts)
 
 
+def eager_share(layout: Layout, chunk: float, uncached_prompt_tokens: float) -> float:
+    """Share of steps that carry a prompt: serving frameworks replay decode-only steps from captured CUDA
+    graphs but run steps with prompts kernel by kernel. Prompts arrive at chunk / uncached per attention group
+    and step (Poisson), and with attention data parallel one group's prompt makes the step eager for all:
+    1 - exp(-prompts per step x groups)."""
+    if chunk <= 0.0 or uncached_prompt_tokens <= 0.0:
+        return 0.0
+    return -math.expm1(-chunk / uncached_prompt_tokens * layout.data)
+
+
 def stage_seconds(
-    r: Replica, decode: float, prefill: float, decode_context: float, prefill_context: float, groups: int
+    r: Replica, decode: float, prefill: float, decode_context: float, prefill_context: float, groups: int,
+    eager: float = 1.0,
 ) -> tuple[float, float, float]:
     """One step of one pipeline stage on one accelerator: (compute-bound, memory-bound, communication)
     seconds. The hot loop of the layout search, so it allocates nothing.
 
     decode: sequences of each attention group making one token; prefill: prompt tokens of each group
     processed in the same step (chunked prefill); groups: attention groups taking part (their tokens
-    share the stage's experts). Each kernel takes the longer of its memory reads and its arithmetic.
+    share the stage's experts); eager: the share of such steps that run kernel by kernel (eager_share).
+    Each kernel takes the longer of its memory reads and its arithmetic.
     """
     tokens = decode + prefill
     shape, k = r.shape, r.rates
@@ -473,7 +519,10 @@ def stage_seconds(
         compute += arith
     else:
         memory += read
-    if r.expert_bytes:
+    if r.expert_bytes and tokens > 0:
+        # routing, permutation and the grouped GEMMs' kernel launches: a fixed time per MoE layer in a step
+        # that runs eagerly (a step replayed from a captured CUDA graph launches them at once)
+        compute += k.moe_layers_fixed * eager
         routed = tokens * groups  # tokens entering the stage's expert-parallel group
         touched = -math.expm1(routed * shape.route_miss_log)  # share of experts some token routes to
         # grouped GEMM: one GEMM per local expert a token routes to, rows = tokens routed to it; routing,
@@ -488,10 +537,11 @@ def stage_seconds(
 
 
 def stage_step(
-    r: Replica, decode: float, prefill: float, decode_context: float, prefill_context: float, groups: int
+    r: Replica, decode: float, prefill: float, decode_context: float, prefill_context: float, groups: int,
+    eager: float = 1.0,
 ) -> StepTime:
     """stage_seconds as a StepTime."""
-    return StepTime(*stage_seconds(r, decode, prefill, decode_context, prefill_context, groups))
+    return StepTime(*stage_seconds(r, decode, prefill, decode_context, prefill_context, groups, eager))
 
 
 def pipeline_round(r: Replica, stage: tuple[float, float, float], tokens: float, host: float = 0.0,
@@ -541,7 +591,8 @@ def decode_round(
     lay = r.layout
     _, decoding, chunk = round_shape(lay, batch, uncached_prompt_tokens, decode_tokens, speculative_speedup)
     stage = stage_seconds(r, decoding, chunk, prompt_tokens + decode_tokens / 2.0,
-                          prompt_tokens - uncached_prompt_tokens / 2.0, lay.data)
+                          prompt_tokens - uncached_prompt_tokens / 2.0, lay.data,
+                          eager_share(lay, chunk, uncached_prompt_tokens))
     # Each attention group's scheduler handles its batch / data sequences once per round, overlapped
     # with the accelerators' work: the round lasts the longer of the two.
     return pipeline_round(r, stage, decoding + chunk, d.HOST_SECONDS_PER_SEQUENCE * batch / lay.data, speed)
@@ -555,7 +606,8 @@ def round_seconds(
     lay = r.layout
     _, decoding, chunk = round_shape(lay, batch, uncached_prompt_tokens, decode_tokens, speculative_speedup)
     compute, memory, comm = stage_seconds(r, decoding, chunk, prompt_tokens + decode_tokens / 2.0,
-                                          prompt_tokens - uncached_prompt_tokens / 2.0, lay.data)
+                                          prompt_tokens - uncached_prompt_tokens / 2.0, lay.data,
+                                          eager_share(lay, chunk, uncached_prompt_tokens))
     gpu = (compute + memory + comm + r.stage_send.seconds(decoding + chunk)) * lay.pipeline
     return max(gpu, d.HOST_SECONDS_PER_SEQUENCE * batch / lay.data) / speed
 
@@ -581,7 +633,7 @@ def serving_point(
     prompt_part = stage_step(r, 0.0, chunk, 0.0, prompt_tokens - uncached_prompt_tokens / 2.0,
                              lay.data).total if chunk > 0 else 0.0
     decode_part = stage_step(r, decoding, 0.0, prompt_tokens + decode_tokens / 2.0, 0.0,
-                             lay.data).total if decoding > 0 else 0.0
+                             lay.data, eager=0.0).total if decoding > 0 else 0.0  # prompts make steps eager
     share = prompt_part / (prompt_part + decode_part) if prompt_part + decode_part > 0 else 0.0
     tpot = step.total / speculative_speedup
     return ServingPoint(
@@ -614,5 +666,5 @@ def speed_case(r: Replica) -> str:
 
 def speed_log_sigma(case: str) -> float:
     """Calibrated standard deviation of log(estimated / published throughput) for a case class (from the
-    fit and check residuals, docs/validation.md); the uncertainty ranges use it."""
+    FIT runs' residuals, tested on the CHECK runs: docs/validation.md); the uncertainty ranges use it."""
     return d.SPEED_LOG_SIGMA[case]

@@ -95,8 +95,9 @@ def test_moe_step_reads_only_the_experts_its_tokens_route_to() -> None:
     m = CATALOG.model("mixtral-8x7b")  # 8 experts, 2 per token
     r = sv.make_replica(m, CATALOG.accelerator("h200"), Layout(tensor=1), "bf16", "bf16")
     one = sv.stage_step(r, 1, 0, 100, 0, 1)
-    many = sv.stage_step(r, 256, 0, 100, 0, 1)
-    # one token touches 2 of 8 experts (1 - (1 - 2/8)^1 = 1/4 of the expert bytes); 256 touch all of them
+    many = sv.stage_step(r, 32, 0, 100, 0, 1)
+    # one token touches 2 of 8 experts (1 - (1 - 2/8)^1 = 1/4 of the expert bytes); 32 touch all of them
+    # (1 - 0.75^32 = 0.9999) and still read more than they compute
     expert_bytes = r.expert_bytes
     assert many.memory - one.memory > 0.7 * expert_bytes / r.bandwidth / d.EXPERT_EFFICIENCY
 

@@ -83,6 +83,70 @@ def test_all_to_all_sends_each_token_once_per_remote_domain(ideal: None) -> None
     assert link.fixed == pytest.approx(4e-6)  # one network step, no base latency here
 
 
+def test_attention_data_parallel_exchanges_tokens_by_all_gather_inside_a_domain(ideal: None) -> None:
+    f = sv.fabric(GPU)
+    # ring all-gather over 4 ranks of the domain: 3 steps of 2 us; 3 x 1,000 bytes of a rank over 450 GB/s
+    link = sv.all_gather(f, 4, 1000)
+    assert link.fixed == pytest.approx(6e-6)
+    assert link.per_token == pytest.approx(3 * 1000 / 450e9)
+    # DEP4 of the MoE model in FP8 (hidden 4,096): per MoE layer an all-gather of FP8 tokens (4,096 bytes)
+    # and a reduce-scatter of 16-bit sums (8,192 bytes), no all-reduce (tp = 1): 32 layers x (6 + 6 us) and
+    # 32 x 3 x (4,096 + 8,192) bytes per token over 450 GB/s
+    comm = sv.stage_collectives(MOE, f, Layout(tensor=1, expert=4, data=4), "fp8")
+    assert comm.fixed == pytest.approx(32 * 12e-6)
+    assert comm.per_token == pytest.approx(32 * 3 * 12288 / 450e9)
+    # across two domains (DEP16) the tokens are dispatched all-to-all instead: one network step each way
+    wide = sv.stage_collectives(MLA, f, Layout(tensor=1, expert=16, data=16), "fp8")
+    assert wide.fixed == pytest.approx(32 * 2 * 4e-6)
+
+
+def test_a_4_bit_mixture_of_experts_keeps_its_other_weights_in_16_bits() -> None:
+    # gpt-oss-120b: 116.83B total, 5.13B active, 128 experts, 4 per token. Routed experts = (116.83 - 5.13) x
+    # 128 / 124 = 115.30B; the rest 1.53B. In FP4: 115.30B x 0.5 + 1.53B x 2 bytes = 60.71 GB (not 58.4 GB)
+    m = CATALOG.model("gpt-oss-120b")
+    assert sv.weights_precision(m, "fp4") == ("fp4", "bf16")
+    assert sv.weight_bytes(m, "fp4") == pytest.approx(60.71e9, rel=1e-3)
+    # an 8-bit MoE and a 4-bit dense model are quantized whole
+    assert sv.weight_bytes(m, "fp8") == pytest.approx(116.83e9)
+    assert sv.weight_bytes(DENSE, "fp4") == pytest.approx(70.6e9 / 2)
+    r = sv.make_replica(m, CATALOG.accelerator("b200"), Layout(tensor=1), "fp4", "fp8")
+    assert r.dense_peak_flops < r.peak_flops  # the 16-bit part runs at the 16-bit peak
+
+
+def test_scheduler_reserves_the_kv_cache_of_the_whole_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    q = lay.Request(prompt_tokens=1000, uncached_tokens=1000, decode_tokens=1000)
+    # a sequence holds 1,000 + 500 tokens on average and the scheduler sets aside the other 500 (no eviction)
+    assert q.average_context == 1500
+    assert q.reserved_context == 2000
+    monkeypatch.setattr(d, "KV_RESERVED_OUTPUT_SHARE", 0.0)
+    assert q.reserved_context == 1500
+
+
+def test_a_fixed_batch_may_use_the_memory_it_holds_beyond_the_reservation() -> None:
+    r = sv.make_replica(DENSE, GPU, Layout(tensor=4), "fp8", "fp8")
+    q = lay.Request(prompt_tokens=1000, uncached_tokens=1000, decode_tokens=1000)
+    reserved, held = sv.max_batch(r, q.reserved_context), sv.max_batch(r, q.average_context)
+    assert held > reserved  # 2,000 reserved tokens per sequence against 1,500 held
+    point, limit = lay.choose_batch(r, dataclasses.replace(q, batch=held))
+    assert (point.batch, limit) == (held, reserved)
+    with pytest.raises(InvalidInput, match="does not fit"):
+        lay.choose_batch(r, dataclasses.replace(q, batch=held + 1))
+
+
+def test_eager_steps_pay_the_fixed_time_of_every_moe_layer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(d, "MOE_LAYER_SECONDS", 100e-6)
+    r = sv.make_replica(MOE, GPU, Layout(tensor=1), "fp8", "fp8")
+    graphed = sv.stage_step(r, 64, 0, 1000, 0, 1, eager=0.0)
+    eager = sv.stage_step(r, 64, 0, 1000, 0, 1, eager=1.0)
+    assert eager.compute - graphed.compute == pytest.approx(32 * 100e-6)  # 32 MoE layers x 100 us
+    dense = sv.make_replica(DENSE, GPU, Layout(tensor=1), "fp8", "fp8")
+    assert sv.stage_step(dense, 64, 0, 1000, 0, 1, eager=1.0) == sv.stage_step(dense, 64, 0, 1000, 0, 1, eager=0.0)
+    # a step is eager when some attention group has a prompt in it: prompts arrive at chunk / prompt per group
+    # and step; 500 prompt tokens of 1,000-token prompts over 4 groups: 1 - exp(-0.5 x 4) = 0.865
+    assert sv.eager_share(Layout(tensor=1, expert=4, data=4), 500, 1000) == pytest.approx(1 - math.exp(-2))
+    assert sv.eager_share(Layout(tensor=1), 0, 1000) == 0.0  # decode-only steps replay a captured graph
+
+
 def test_kv_heads_are_copied_when_tp_exceeds_them() -> None:
     # 80 layers x 2 (K, V) x 128 x 1 byte (fp8) x kv heads per accelerator: 8 / tp, at least one
     per_gpu = {tp: sv.make_replica(DENSE, GPU, Layout(tensor=tp), "fp8", "fp8").kv_bytes_per_token
