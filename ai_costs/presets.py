@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ai_costs import catalog as _catalog
 from ai_costs._yaml import STDIN, load_yaml_file, origin_of, parsed_or_compiled, read_text
-from ai_costs.catalog import COMPILED_DIR, DATA_DIR, PACKAGE_DIR, PRESETS_COPY, user_config_dir, user_dirs
+from ai_costs.catalog import COMPILED_DIR, PACKAGE_DIR, PRESETS_COPY, user_config_dir, user_dirs
 from ai_costs.errors import InvalidInput, UnknownId
 from ai_costs.models._schema import construct, validate
 from ai_costs.models.scenario import rivals
@@ -53,7 +54,8 @@ def _compiled_presets() -> dict[str, Any]:
     import json
 
     try:
-        copies = json.loads((DATA_DIR / COMPILED_DIR / PRESETS_COPY).read_text(encoding="utf-8"))
+        # read at call time (not bound at import): the data directory is the catalog module's
+        copies = json.loads((_catalog.DATA_DIR / COMPILED_DIR / PRESETS_COPY).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return copies if isinstance(copies, dict) else {}

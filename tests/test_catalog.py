@@ -234,20 +234,20 @@ def _flagship(kind: str, preset: str, today: dt.date, **overrides: Any) -> dict[
 @pytest.mark.parametrize(("kind", "preset"), FLAGSHIPS)
 def test_flagship_stale_warning_iff_a_used_figure_is_over_18_months_old(kind: str, preset: str) -> None:
     # Fixed dates, never the wall clock. An as_of reads as the end of its period; stale after 548 days.
-    # On 2026-12-03:  grid_gco2_per_kwh "2023"  -> 2023-12-28, 1071 days: stale (no 2024/2025 US figure found)
-    #                 pue "2025-02"             -> 2025-02-28,  643 days: stale (no newer AI-data-centre PUE)
-    #                 nebius h100 "2025"        -> 2025-12-28,  340 days: fresh
-    # On 2025-06-01 the grid figure is 521 days old and the others younger: no warning at all.
+    # On 2026-12-03:  grid_gco2_per_kwh "2025-10" -> 2025-10-28,  401 days: fresh
+    #                 pue "2025"                  -> 2025-12-28,  340 days: fresh
+    #                 nebius h100 "2025"          -> 2025-12-28,  340 days: fresh
+    # so the flagships print no stale-data warning. On 2027-06-01 the grid figure is 581 days old (the
+    # others 520): the warning names it alone, and an AWS 2023 price the run does not use never appears.
     late = _flagship(kind, preset, dt.date(2026, 12, 3))
-    stale = {s["id"]: s["as_of"] for s in late["sources"] if s["stale"]}
-    assert stale == {"grid_gco2_per_kwh": "2023", "pue": "2025-02"}
-    assert not any(s["stale"] for s in late["sources"] if s["kind"] == "cloud_price")
-    warned = [w for w in late["warnings"] if "over 18 months old" in w]
-    assert len(warned) == 1 and "grid_gco2_per_kwh (2023)" in warned[0] and "pue (2025-02)" in warned[0]
+    assert not any(s["stale"] for s in late["sources"])
+    assert not any("over 18 months old" in w for w in late["warnings"])
 
-    early = _flagship(kind, preset, dt.date(2025, 6, 1))
-    assert not any(s["stale"] for s in early["sources"])
-    assert not any("over 18 months old" in w for w in early["warnings"])
+    later = _flagship(kind, preset, dt.date(2027, 6, 1))
+    stale = {s["id"]: s["as_of"] for s in later["sources"] if s["stale"]}
+    assert stale == {"grid_gco2_per_kwh": "2025-10"}
+    warned = [w for w in later["warnings"] if "over 18 months old" in w]
+    assert len(warned) == 1 and "grid_gco2_per_kwh (2025-10)" in warned[0] and "aws" not in warned[0]
 
 
 def test_owned_flagship_electricity_price_is_fresh_at_a_fixed_date() -> None:

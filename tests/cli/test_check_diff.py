@@ -16,7 +16,8 @@ def _budget(tmp_path: Path) -> Path:
     f = tmp_path / "budget.yaml"
     f.write_text(
         "version: 1\nchecks:\n"
-        "  - name: pretraining\n    scenario: llama-3.1-405b\n    max: {total_usd: 1e12, wall_clock_days: 120}\n"
+        "  - name: pretraining\n    scenario: llama-3.1-405b\n    set: {gpus: 100}\n"
+        "    max: {total_usd: 1e12, wall_clock_days: 1e6}\n"
         "  - name: chat serving\n    scenario: chatgpt-scale\n    set: {daily_users: 10M}\n"
         "    max: {usd_per_day: 10000}\n")
     return f
@@ -46,23 +47,23 @@ def test_check_keeps_its_verdict_column_on_a_narrow_terminal(tmp_path: Path, col
 def test_check_shows_each_lines_warnings(tmp_path: Path) -> None:
     r = invoke("check", str(_budget(tmp_path)), "--format", "json")
     lines = {line["name"]: line for line in r.json()["lines"]}
-    # the grid carbon intensity of the training estimate is dated 2023: over 18 months old
-    assert any("grid_gco2_per_kwh" in w for w in lines["pretraining"]["warnings"])
+    # 100 H100s cannot hold Llama 3.1 405B's training states (at least 123 are needed): a warning
+    assert any("cannot hold this run" in w for w in lines["pretraining"]["warnings"])
     assert not lines["chat serving"]["warnings"]  # gpt-4o's price: LiteLLM 1.110.2, 2026-11-20
     table = invoke("check", str(_budget(tmp_path)))
-    assert "Warnings" in table.stdout and "pretraining: over 18 months old" in table.stdout
-    assert "Warning: pretraining: over 18 months old" in table.stderr
+    assert "Warnings" in table.stdout and "pretraining: 100 x h100-sxm cannot hold" in table.stdout
+    assert "Warning: pretraining: 100 x h100-sxm cannot hold" in table.stderr
     markdown = invoke("check", str(_budget(tmp_path)), "--format", "markdown")
-    assert "- pretraining: over 18 months old" in markdown.stdout
+    assert "- pretraining: 100 x h100-sxm cannot hold" in markdown.stdout
 
 
 def test_quiet_keeps_warnings_out_of_stderr_but_in_the_output(tmp_path: Path) -> None:
     r = invoke("check", str(_budget(tmp_path)), "--quiet")
     assert "Warning" not in r.stderr and "Over budget: chat serving" in r.stderr
-    assert "pretraining: over 18 months old" in r.stdout
-    train = invoke("train", "llama-3.1-405b", "-q", "--format", "json")
+    assert "pretraining: 100 x h100-sxm cannot hold" in r.stdout
+    train = invoke("train", "llama-3.1-405b", "--gpus", "100", "-q", "--format", "json")
     assert train.stderr == "" and train.json()["warnings"]
-    assert invoke("train", "llama-3.1-405b", "--format", "json").stderr.startswith("Warning: ")
+    assert invoke("train", "llama-3.1-405b", "--gpus", "100", "--format", "json").stderr.startswith("Warning: ")
 
 
 @pytest.mark.parametrize("columns", ["80", "60"])
